@@ -1,0 +1,14 @@
+using AgentCloud.ToolGateway.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AgentCloud.ToolGateway.Infrastructure.EntityConfigurations;
+
+sealed class ToolInvocationEntityTypeConfiguration : IEntityTypeConfiguration<ToolInvocation>
+{
+    public void Configure(EntityTypeBuilder<ToolInvocation> builder)
+    {
+        builder.ToTable("tool_invocations");
+        builder.HasIndex(i => new { i.TenantId, i.ToolCallId }).IsUnique();
+    }
+}

@@ -1,0 +1,14 @@
+using AgentCloud.ServiceDefaults.Data;
+using AgentCloud.ServiceDefaults.Redis;
+using AgentCloud.Triggers.Infrastructure;
+
+namespace AgentCloud.Triggers.Extensions;
+
+public static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDbContext<TriggersDbContext>("triggersdb");
+        builder.AddRedisClient("redis");
+    }
+}

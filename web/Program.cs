@@ -1,0 +1,18 @@
+using AgentCloud.Web.Components;
+using AgentCloud.Web.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.UseAntiforgery();
+app.MapStaticAssets();
+app.MapRazorComponents<App>();
+
+app.Run();
+
+public partial class Program;
