@@ -83,6 +83,8 @@ public sealed class DistributedApplication : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         _started = true;
+        Directory.CreateDirectory(Context.StateFolder);
+        Context.SharedEnvironment["Secrets__File"] = Machine.LocalSecretsFile.CreateIfMissing(Path.Combine(Context.StateFolder, "secrets.json"));
         var testing = _builder.Testing is not null;
         await _orchestrator.StartAsync(
             name => int.TryParse(_builder.Configuration[$"Ports:{name}"], out var port) ? port : null,

@@ -1,7 +1,7 @@
 using AgentCloud.ServiceDefaults.Discovery;
 using AgentCloud.ServiceDefaults.Health;
-using AgentCloud.ServiceDefaults.Lifecycle;
 using AgentCloud.ServiceDefaults.Resilience;
+using AgentCloud.ServiceDefaults.Secrets;
 using AgentCloud.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,7 +24,7 @@ public static class ServiceDefaultsExtensions
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.AddParentProcessWatch();
+        builder.Services.AddSingleton<ISecretStore, LocalSecretStore>();
         return builder;
     }
 

@@ -1,0 +1,5 @@
+using AgentCloud.Testing;
+
+namespace AgentCloud.Billing.FunctionalTests;
+
+public sealed class BillingFactory() : ServiceFactory<Program>("billingdb");

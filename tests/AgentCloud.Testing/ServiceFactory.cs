@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Xunit;
+
+namespace AgentCloud.Testing;
+
+/// <summary>
+/// Hosts one service in-process over real infrastructure: its own fresh database (<c>ConnectionStrings__{database}</c>)
+/// and the shared redis-server. Use as an xunit class fixture.
+/// </summary>
+public class ServiceFactory<TProgram>(string database) : WebApplicationFactory<TProgram>, IAsyncLifetime where TProgram : class
+{
+    readonly Dictionary<string, string?> _settings = [];
+
+    public TestInfrastructure Infrastructure { get; private set; } = null!;
+
+    public string DatabaseConnectionString { get; private set; } = "";
+
+    /// <summary>Extra configuration for the service, applied when it is built.</summary>
+    public ServiceFactory<TProgram> WithSetting(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    public virtual async Task InitializeAsync()
+    {
+        Infrastructure = await TestInfrastructure.SharedAsync();
+        DatabaseConnectionString = await Infrastructure.CreateDatabaseAsync(database);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting($"ConnectionStrings:{database}", DatabaseConnectionString);
+        builder.UseSetting("ConnectionStrings:redis", Infrastructure.RedisConnectionString);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => base.DisposeAsync().AsTask();
+}

@@ -1,0 +1,5 @@
+using AgentCloud.Testing;
+
+namespace AgentCloud.Triggers.FunctionalTests;
+
+public sealed class TriggersFactory() : ServiceFactory<Program>("triggersdb");
