@@ -15,5 +15,7 @@ public static partial class Signals
     /// <summary>Signals the whole process group led by <paramref name="pid"/> (every child is started with setsid).</summary>
     public static bool SendToGroup(int pid, int signal) => kill(-pid, signal) == 0;
 
+    public static bool Send(int pid, int signal) => kill(pid, signal) == 0;
+
     public static bool IsAlive(int pid) => kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() == 1 /* EPERM: exists */;
 }

@@ -81,10 +81,11 @@ public sealed class ManagedProcess : IAsyncDisposable
     static void StartGuard(int childPid)
     {
         const string script = """
+            exec </dev/null >/dev/null 2>&1
             while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done
-            if kill -0 "$2" 2>/dev/null; then kill -TERM -- "-$2" 2>/dev/null; sleep 5; kill -KILL -- "-$2" 2>/dev/null; fi
+            if kill -0 "$2" 2>/dev/null; then kill -TERM "-$2" 2>/dev/null; sleep 5; kill -KILL "-$2" 2>/dev/null; fi
             """;
-        var guard = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardInput = true };
+        var guard = new ProcessStartInfo("setsid") { UseShellExecute = false };
         foreach (var argument in new[] { "sh", "-c", script, "agentcloud-guard", Environment.ProcessId.ToString(), childPid.ToString() })
         {
             guard.ArgumentList.Add(argument);
