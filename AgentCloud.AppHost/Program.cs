@@ -43,9 +43,15 @@ var triggers = builder.AddProject<Projects.AgentCloud_Triggers>("triggers")
 
 agents.WithReference(toolGateway).WithReference(billing).WithReference(credentials).WithReference(triggers);
 
+// Every service gets its own service token from agents (client credentials).
+billing.WithReference(agents);
+credentials.WithReference(agents);
+triggers.WithReference(agents);
+
 // The dashboard and browser-facing backend
 builder.AddProject<Projects.AgentCloud_Web>("web")
     .WithHttpEndpoint(port: 5100)
+    .WithEnvironment("Auth__RequireAuthenticatedCaller", "false") // its pages use its own cookie session
     .WithReference(redis)
     .WithReference(agents).WithReference(toolGateway).WithReference(credentials).WithReference(triggers).WithReference(billing)
     .WaitFor(agents).WaitFor(toolGateway).WaitFor(credentials).WaitFor(triggers).WaitFor(billing);

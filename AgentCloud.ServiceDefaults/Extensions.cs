@@ -1,3 +1,4 @@
+using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.ServiceDefaults.Discovery;
 using AgentCloud.ServiceDefaults.Health;
 using AgentCloud.ServiceDefaults.Resilience;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>What every AgentCloud service shares: telemetry, health, discovery, resilience, problem details, OpenAPI.</summary>
+/// <summary>What every AgentCloud service shares: telemetry, health, discovery, resilience, problem details, OpenAPI, auth.</summary>
 public static class ServiceDefaultsExtensions
 {
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -25,6 +26,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<ISecretStore, LocalSecretStore>();
+        builder.AddDefaultAuthentication();
         return builder;
     }
 
@@ -33,6 +35,7 @@ public static class ServiceDefaultsExtensions
         app.UseServerSpanEnrichment();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDefaultAuthentication();
         app.MapOpenApi();
         app.MapDefaultHealthEndpoints();
         return app;

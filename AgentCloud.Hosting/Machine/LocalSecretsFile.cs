@@ -13,6 +13,13 @@ public static class LocalSecretsFile
     {
         ["MasterKey"] = 32,
         ["JwtSigningKey"] = 64,
+        // Client secrets of the services' own identities (client credentials at the agents service).
+        ["ServiceSecret-agents"] = 32,
+        ["ServiceSecret-tool-gateway"] = 32,
+        ["ServiceSecret-credentials"] = 32,
+        ["ServiceSecret-triggers"] = 32,
+        ["ServiceSecret-billing"] = 32,
+        ["ServiceSecret-web"] = 32,
     };
 
     public static string CreateIfMissing(string path)

@@ -1,3 +1,4 @@
+using AgentCloud.Agents.Apis;
 using AgentCloud.Agents.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +9,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapServiceTokenApi();
 
 app.Run();
 

@@ -1,3 +1,4 @@
+using AgentCloud.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Xunit;
@@ -34,11 +35,20 @@ public class ServiceFactory<TProgram>(string database) : WebApplicationFactory<T
         builder.UseEnvironment("Testing");
         builder.UseSetting($"ConnectionStrings:{database}", DatabaseConnectionString);
         builder.UseSetting("ConnectionStrings:redis", Infrastructure.RedisConnectionString);
+        // Every service trusts the test tokens; WithSetting may override.
+        builder.UseSetting("Secrets:JwtSigningKey", TestTokens.SigningKey);
+        foreach (var service in ServiceClients.Known)
+        {
+            builder.UseSetting($"Secrets:{ServiceClients.SecretName(service)}", TestTokens.ServiceSecret(service));
+        }
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
         }
     }
+
+    /// <summary>A client that sends <c>Authorization: Bearer {token}</c> (see <see cref="TestTokens"/>).</summary>
+    public HttpClient CreateClient(string token) => CreateClient().WithToken(token);
 
     Task IAsyncLifetime.DisposeAsync() => base.DisposeAsync().AsTask();
 }

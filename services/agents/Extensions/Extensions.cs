@@ -1,3 +1,4 @@
+using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.ServiceDefaults.Data;
 using AgentCloud.ServiceDefaults.Redis;
 using AgentCloud.Agents.Infrastructure;
@@ -10,5 +11,6 @@ public static class Extensions
     {
         builder.AddNpgsqlDbContext<AgentsDbContext>("agentsdb");
         builder.AddRedisClient("redis");
+        builder.Services.AddLocalServiceTokenIssuer();
     }
 }

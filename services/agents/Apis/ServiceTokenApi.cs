@@ -1,0 +1,33 @@
+using AgentCloud.ServiceDefaults.Auth;
+using AgentCloud.ServiceDefaults.Secrets;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace AgentCloud.Agents.Apis;
+
+/// <summary>Client credentials for the platform's services: their own identity, never a user's.</summary>
+public static class ServiceTokenApi
+{
+    public static IEndpointRouteBuilder MapServiceTokenApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/auth/service-token", IssueServiceToken)
+            .AllowAnonymous()
+            .WithName("IssueServiceToken").WithSummary("Trade a service's client secret for a service token").WithTags("Auth");
+        return app;
+    }
+
+    public static async Task<Results<Ok<ServiceTokenResponse>, UnauthorizedHttpResult, ValidationProblem>> IssueServiceToken(
+        ServiceTokenRequest? request, ISecretStore secrets, AccessTokenWriter writer, IOptions<AuthOptions> options, CancellationToken cancellationToken)
+    {
+        if (request is null || string.IsNullOrEmpty(request.ClientId) || string.IsNullOrEmpty(request.ClientSecret))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["clientId"] = ["clientId and clientSecret are required."] });
+        }
+        if (!await secrets.ValidateAsync(request.ClientId, request.ClientSecret, cancellationToken))
+        {
+            return TypedResults.Unauthorized();
+        }
+        var token = await writer.CreateServiceTokenAsync(request.ClientId, cancellationToken);
+        return TypedResults.Ok(new ServiceTokenResponse(token.AccessToken, "Bearer", (int)options.Value.ServiceTokenLifetime.TotalSeconds));
+    }
+}
