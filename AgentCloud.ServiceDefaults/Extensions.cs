@@ -24,7 +24,7 @@ public static class ServiceDefaultsExtensions
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.AddSingleton<ISecretStore, LocalSecretStore>();
+        builder.Services.AddSecretStore(builder.Configuration);
         return builder;
     }
 
