@@ -25,7 +25,7 @@ public static class ServiceDefaultsExtensions
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.AddSingleton<ISecretStore, LocalSecretStore>();
+        builder.Services.AddSecretStore(builder.Configuration);
         builder.AddDefaultAuthentication();
         return builder;
     }

@@ -8,7 +8,9 @@ namespace AgentCloud.ServiceDefaults.Data;
 /// <summary>
 /// Applies the ordered SQL scripts embedded under <c>Migrations/</c> (e.g. <c>0001_tenants.sql</c>), each in its own
 /// transaction, recorded in <c>schema_history</c>. A Postgres advisory lock serialises replicas starting together;
-/// a script edited after it was applied stops start-up rather than drifting silently.
+/// a script edited after it was applied stops start-up rather than drifting silently. Libraries that own tables (the
+/// event bus's outbox and inbox) contribute their scripts with <see cref="Include"/>; their versions carry a library
+/// prefix (<c>eventbus_0001_...</c>) so they sort after the service's own and never collide with them.
 /// </summary>
 public sealed class SqlMigrationRunner(NpgsqlDataSource dataSource, Assembly assembly)
 {
@@ -16,7 +18,32 @@ public sealed class SqlMigrationRunner(NpgsqlDataSource dataSource, Assembly ass
 
     public bool Completed { get; private set; }
 
-    public IReadOnlyList<SqlMigration> Scripts { get; } = SqlMigration.LoadFrom(assembly);
+    readonly List<SqlMigration> _scripts = [.. SqlMigration.LoadFrom(assembly)];
+
+    public IReadOnlyList<SqlMigration> Scripts => _scripts;
+
+    /// <summary>Adds another assembly's embedded scripts (once); call while registering services, before start-up applies them.</summary>
+    public SqlMigrationRunner Include(Assembly library)
+    {
+        if (Completed)
+        {
+            throw new InvalidOperationException("Migrations were applied already; include scripts while registering services.");
+        }
+        foreach (var script in SqlMigration.LoadFrom(library))
+        {
+            var existing = _scripts.Find(s => s.Version == script.Version);
+            if (existing is not null && existing.Checksum != script.Checksum)
+            {
+                throw new InvalidOperationException($"Two different migrations share version {script.Version}.");
+            }
+            if (existing is null)
+            {
+                _scripts.Add(script);
+            }
+        }
+        _scripts.Sort((a, b) => StringComparer.Ordinal.Compare(a.Version, b.Version));
+        return this;
+    }
 
     public async Task<IReadOnlyList<string>> ApplyAsync(CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,51 @@
+namespace AgentCloud.EventBus.Hosting;
+
+/// <summary>Bound from the <c>EventBus</c> configuration section.</summary>
+public sealed class EventBusOptions
+{
+    /// <summary>The service's name: CloudEvent <c>source</c>, consumer group and inbox key. Defaults to the application name.</summary>
+    public string AppId { get; set; } = "";
+
+    /// <summary><c>redis</c> (Redis Streams, the default) or <c>dapr</c> (the sidecar's HTTP API).</summary>
+    public string Transport { get; set; } = "redis";
+
+    public string ConnectionName { get; set; } = "redis";
+
+    /// <summary>Unique per replica; a random suffix keeps two replicas of one service apart in the consumer group.</summary>
+    public string ConsumerName { get; set; } = "";
+
+    public string StreamPrefix { get; set; } = "events:";
+
+    /// <summary>Retention: each topic's stream is trimmed to about this many entries (<c>MAXLEN ~</c>) on every publish.</summary>
+    public int MaxStreamLength { get; set; } = 100_000;
+
+    public int MaxAttempts { get; set; } = 5;
+
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A message pending this long with no ack belongs to a consumer presumed dead; another replica claims it.</summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Fallback poll when no pub/sub wake-up arrives (a missed notification costs at most this much latency).</summary>
+    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>Handlers running at once per replica; ordering within a topic is not guaranteed above 1.</summary>
+    public int Concurrency { get; set; } = 16;
+
+    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public int OutboxBatchSize { get; set; } = 200;
+
+    /// <summary>Dapr's pub/sub component name.</summary>
+    public string PubSubName { get; set; } = "pubsub";
+
+    /// <summary>The sidecar's HTTP port; defaults to <c>DAPR_HTTP_PORT</c>, then 3500.</summary>
+    public int? DaprHttpPort { get; set; }
+
+    public TimeSpan RetryDelay(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(RetryMaxDelay.TotalMilliseconds, RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1)));
+}

@@ -1,0 +1,67 @@
+using AgentCloud.EventBus.CloudEvents;
+using AgentCloud.EventBus.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace AgentCloud.EventBus.Outbox;
+
+/// <summary>
+/// Publishes committed outbox rows in order of creation and marks them published. Rows are locked with
+/// <c>FOR UPDATE SKIP LOCKED</c>, so replicas relay disjoint rows. A crash after publishing but before marking publishes
+/// the row again after restart: consumers' inboxes drop the duplicate (same event id).
+/// </summary>
+sealed partial class OutboxRelay<TContext>(
+    IServiceScopeFactory scopes, IEventTransport transport, OutboxSignal signal,
+    IOptions<EventBusOptions> options, ILogger<OutboxRelay<TContext>> logger) : BackgroundService
+    where TContext : DbContext
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int relayed;
+            try
+            {
+                relayed = await RelayBatchAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or HttpRequestException or StackExchange.Redis.RedisException or TimeoutException)
+            {
+                LogRelayFailed(e);
+                relayed = 0;
+            }
+            if (relayed < options.Value.OutboxBatchSize)
+            {
+                await signal.WaitAsync(options.Value.OutboxPollInterval, stoppingToken);
+            }
+        }
+    }
+
+    public async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var batch = await db.Set<OutboxMessage>()
+            .FromSql($"""
+                SELECT * FROM event_bus_outbox WHERE published_at IS NULL
+                ORDER BY created_at LIMIT {options.Value.OutboxBatchSize} FOR UPDATE SKIP LOCKED
+                """)
+            .ToListAsync(cancellationToken);
+        foreach (var message in batch)
+        {
+            message.Attempts++;
+            await transport.PublishAsync(message.Topic, CloudEventSerializer.Deserialize(message.CloudEvent), cancellationToken);
+            message.PublishedAt = DateTimeOffset.UtcNow;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return batch.Count;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Outbox relay failed; retrying after the poll interval")]
+    partial void LogRelayFailed(Exception exception);
+}

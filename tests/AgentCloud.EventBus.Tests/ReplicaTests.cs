@@ -1,0 +1,62 @@
+using AgentCloud.EventBus.Redis;
+using AgentCloud.EventBus.TestConsumer;
+using AgentCloud.EventBus.Tests.Support;
+using Xunit;
+
+namespace AgentCloud.EventBus.Tests;
+
+public sealed class ReplicaTests
+{
+    static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    const string Topic = "agentcloud.test.work-requested";
+
+    [Fact]
+    public async Task Two_replicas_share_the_load_without_handling_any_event_twice()
+    {
+        var settings = (await TestSettings.ForRedisAsync()).With("EventBus:BatchSize", "5").With("EventBus:Concurrency", "2");
+        await using var a = await RunningApp.StartAsync(settings.With("EventBus:ConsumerName", "replica-a"));
+        await using var b = await RunningApp.StartAsync(settings.With("EventBus:ConsumerName", "replica-b"));
+
+        var events = Enumerable.Range(0, 200).Select(i => new WorkRequested($"w{i}", DelayMs: 2)).ToList();
+        foreach (var @event in events)
+        {
+            await a.Bus.PublishAsync(@event);
+        }
+        await Probes.EventuallyAsync(() => Task.FromResult(a.Probe.Calls.Count + b.Probe.Calls.Count >= 200), Timeout, "all handled");
+        await Task.Delay(300);
+
+        var all = a.Probe.Calls.Concat(b.Probe.Calls).ToList();
+        Assert.Equal(200, all.Count);
+        Assert.Equal(events.Select(e => e.Id).Order(), all.Select(c => c.EventId).Order());
+        Assert.All(a.Probe.Calls, c => Assert.Equal("replica-a", c.Consumer));
+        Assert.True(a.Probe.Calls.Count > 10 && b.Probe.Calls.Count > 10, $"a handled {a.Probe.Calls.Count}, b {b.Probe.Calls.Count}");
+    }
+
+    [Fact]
+    public async Task Messages_a_dead_consumer_left_pending_are_claimed_after_the_visibility_timeout()
+    {
+        var settings = (await TestSettings.ForRedisAsync()).With("EventBus:VisibilityTimeout", "00:00:01");
+        var keys = new StreamKeys(settings["EventBus:StreamPrefix"]!);
+        var redis = await TestSettings.RedisAsync();
+        await using (var publisher = await RunningApp.StartAsync(settings.With("EventBus:AppId", "publisher-only")))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await publisher.Bus.PublishAsync(new WorkRequested($"orphan{i}"));
+            }
+        }
+        // A replica that read these five and died: the real state a crash leaves in Redis (delivered, never acked).
+        await redis.ExecuteAsync("XGROUP", "CREATE", keys.Stream(Topic), "worker", "0", "MKSTREAM");
+        await redis.ExecuteAsync("XREADGROUP", "GROUP", "worker", "crashed-replica", "COUNT", 10, "STREAMS", keys.Stream(Topic), ">");
+        Assert.Equal(5, await Probes.PendingCountAsync(keys.Stream(Topic), "worker"));
+
+        var started = DateTime.UtcNow;
+        await using var survivor = await RunningApp.StartAsync(settings.With("EventBus:ConsumerName", "survivor"));
+        await survivor.Probe.WaitForAsync(calls => calls.Count == 5, Timeout);
+        await Probes.EventuallyAsync(async () => await Probes.PendingCountAsync(keys.Stream(Topic), "worker") == 0, Timeout, "acked");
+
+        Assert.All(survivor.Probe.Calls, c => Assert.Equal("survivor", c.Consumer));
+        Assert.Equal(5, survivor.Probe.Calls.Select(c => c.Key).Distinct().Count());
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(0.9), "claimed only after the visibility timeout");
+    }
+}
