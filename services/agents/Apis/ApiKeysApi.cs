@@ -45,16 +45,16 @@ public static class ApiKeysApi
         {
             return TypedResults.ValidationProblem(check.Errors);
         }
-        var (prefix, secret) = ApiKeyFormat.New();
+        var (prefix, fullKey) = ApiKeyFormat.New();
         var key = new ApiKey
         {
             Id = Guid.CreateVersion7(), TenantId = services.Caller.TenantId, Name = request!.Name!, Prefix = prefix,
-            KeyHash = OpaqueTokens.Hash(secret), Roles = request.Roles ?? [RoleBundles.Member], CreatedBy = services.Caller.UserId,
+            KeyHash = OpaqueTokens.Hash(fullKey), Roles = request.Roles ?? [RoleBundles.Member], CreatedBy = services.Caller.UserId,
             CreatedAt = services.Time.GetUtcNow(),
         };
         services.Db.ApiKeys.Add(key);
         await services.Db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api-keys/{key.Id}", new CreatedApiKey(key.Id, key.Name, key.Prefix, secret, key.Roles));
+        return TypedResults.Created($"/api-keys/{key.Id}", new CreatedApiKey(key.Id, key.Name, key.Prefix, fullKey, key.Roles));
     }
 
     public static async Task<Results<NoContent, NotFound>> RevokeApiKey(Guid id, [AsParameters] DirectoryServices services, CancellationToken cancellationToken)

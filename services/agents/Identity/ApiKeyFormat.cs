@@ -3,6 +3,8 @@ namespace AgentCloud.Agents.Identity;
 /// <summary>Keys look like <c>ack_{12 hex}.{secret}</c>; the part before the dot is the prefix shown in listings.</summary>
 public static class ApiKeyFormat
 {
+    const int PrefixLength = 16;
+
     public static (string Prefix, string Key) New()
     {
         var prefix = $"ack_{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}";
@@ -16,6 +18,6 @@ public static class ApiKeyFormat
             return null;
         }
         var dot = key.IndexOf('.');
-        return dot > 0 && key.StartsWith("ack_", StringComparison.Ordinal) && dot < key.Length - 1 ? (key[..dot], key[(dot + 1)..]) : null;
+        return dot == PrefixLength && key.StartsWith("ack_", StringComparison.Ordinal) && dot < key.Length - 1 ? (key[..dot], key[(dot + 1)..]) : null;
     }
 }
