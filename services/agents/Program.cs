@@ -10,6 +10,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.UseRateLimiter();
+app.UseTenantScope();
 
 app.MapServiceTokenApi();
 app.MapAuthApi();

@@ -18,7 +18,7 @@ public static class ApiKeysApi
 {
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
-        var keys = app.MapGroup("/api-keys").WithTags("API keys").WithTenantScope().RequireTenantAdmin();
+        var keys = app.MapGroup("/api-keys").WithTags("API keys").RequireTenantAdmin();
         keys.MapGet("/", ListApiKeys).WithName("ListApiKeys");
         keys.MapGet("/{id:guid}", GetApiKey).WithName("GetApiKey");
         keys.MapPost("/", CreateApiKey).WithName("CreateApiKey");

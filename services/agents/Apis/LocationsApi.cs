@@ -13,7 +13,7 @@ public static class LocationsApi
 {
     public static IEndpointRouteBuilder MapLocationsApi(this IEndpointRouteBuilder app)
     {
-        var locations = app.MapGroup("/locations").WithTags("Locations").WithTenantScope();
+        var locations = app.MapGroup("/locations").WithTags("Locations");
         locations.MapGet("/", ListLocations).RequireUser().WithName("ListLocations");
         locations.MapGet("/{id:guid}", GetLocation).RequireUser().WithName("GetLocation");
         locations.MapPost("/", CreateLocation).RequireTenantAdmin().WithName("CreateLocation");

@@ -20,17 +20,17 @@ public static class PermissionsApi
         app.MapGet("/roles", () => TypedResults.Ok(RoleBundles.All.Select(r => new RoleView(r.Key, r.Value)).ToList()))
             .RequireUser().WithTags("Permissions").WithName("ListRoles").WithSummary("The role bundles and what each grants");
 
-        var grants = app.MapGroup("/permissions/grants").WithTags("Permissions").WithTenantScope();
+        var grants = app.MapGroup("/permissions/grants").WithTags("Permissions");
         grants.MapGet("/", ListGrants).RequireTenantAdmin().WithName("ListGrants");
         grants.MapGet("/{id:guid}", GetGrant).RequireTenantAdmin().WithName("GetGrant");
         grants.MapPost("/", CreateGrant).RequireTenantAdmin().WithName("CreateGrant");
         grants.MapDelete("/{id:guid}", DeleteGrant).RequireTenantAdmin().WithName("DeleteGrant");
 
-        app.MapGroup("/users").WithTags("Permissions").WithTenantScope()
+        app.MapGroup("/users").WithTags("Permissions")
             .MapGet("/{id:guid}/permissions", GetEffectivePermissions).RequireUser()
             .WithName("GetEffectivePermissions").WithSummary("A user's effective permissions, optionally at a location, with where each came from");
         // The same for services that check a user's permissions before acting (tool-gateway, agents).
-        app.MapGroup("/tenants/{tenantId:guid}/users").WithTags("Permissions").WithTenantScope()
+        app.MapGroup("/tenants/{tenantId:guid}/users").WithTags("Permissions")
             .MapGet("/{id:guid}/permissions", GetEffectivePermissions)
             .RequireUserOrService("tool-gateway", "agents").RequireTenantFromRoute("tenantId")
             .WithName("GetTenantUserEffectivePermissions");

@@ -13,7 +13,7 @@ public static class TeamsApi
 {
     public static IEndpointRouteBuilder MapTeamsApi(this IEndpointRouteBuilder app)
     {
-        var teams = app.MapGroup("/teams").WithTags("Teams").WithTenantScope();
+        var teams = app.MapGroup("/teams").WithTags("Teams");
         teams.MapGet("/", ListTeams).RequireUser().WithName("ListTeams");
         teams.MapGet("/{id:guid}", GetTeam).RequireUser().WithName("GetTeam");
         teams.MapPost("/", CreateTeam).RequireTenantAdmin().WithName("CreateTeam");

@@ -24,7 +24,7 @@ public static class TenantsApi
         app.MapPost("/tenants", SignUp).AllowAnonymous().RequireRateLimiting(AuthApi.SignInRateLimit)
             .WithTags("Tenants").WithName("SignUp").WithSummary("Create a tenant with its first team and owner");
 
-        var tenants = app.MapGroup("/tenants").WithTags("Tenants").WithTenantScope();
+        var tenants = app.MapGroup("/tenants").WithTags("Tenants");
         tenants.MapGet("/{id:guid}", GetTenant).RequireUser().WithName("GetTenant");
         tenants.MapPut("/{id:guid}", UpdateTenant).RequireTenantAdmin().WithName("UpdateTenant");
         tenants.MapDelete("/{id:guid}", DeleteTenant).RequireTenantAdmin().WithName("DeleteTenant").WithSummary("Owners only: deletes everything of the tenant");

@@ -18,7 +18,7 @@ public static class UsersApi
 {
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
-        var users = app.MapGroup("/users").WithTags("Users").WithTenantScope();
+        var users = app.MapGroup("/users").WithTags("Users");
         users.MapGet("/", ListUsers).RequireUser().WithName("ListUsers");
         users.MapGet("/{id:guid}", GetUser).RequireUser().WithName("GetUser");
         users.MapPost("/", CreateUser).RequireTenantAdmin().WithName("CreateUser");

@@ -23,7 +23,6 @@ public static class Extensions
         builder.Services.AddSingleton<PasswordHasher<User>>();
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddSingleton<UserTokenIssuer>();
-        builder.Services.AddScoped<TenantScopeFilter>();
         builder.Services.AddHostedService<DemoSeeder>();
         builder.Services.AddRateLimiter(options =>
         {

@@ -8,7 +8,7 @@ public sealed class AgentsDbContext(DbContextOptions<AgentsDbContext> options) :
 {
     /// <summary>
     /// The tenant every query is limited to. The context is pooled, so this is set per request by
-    /// <see cref="TenantScopeFilter"/>; <see cref="Guid.Empty"/> matches nothing. Sign-in looks across tenants with
+    /// <see cref="Apis.TenantScopeMiddleware"/>; <see cref="Guid.Empty"/> matches nothing. Sign-in looks across tenants with
     /// IgnoreQueryFilters on purpose.
     /// </summary>
     public Guid TenantId { get; set; }
