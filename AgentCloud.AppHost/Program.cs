@@ -56,6 +56,11 @@ builder.AddProject<Projects.AgentCloud_Web>("web")
     .WithReference(agents).WithReference(toolGateway).WithReference(credentials).WithReference(triggers).WithReference(billing)
     .WaitFor(agents).WaitFor(toolGateway).WaitFor(credentials).WaitFor(triggers).WaitFor(billing);
 
+if (builder.EnvironmentName == "Development")
+{
+    Console.WriteLine("Demo sign-in (agents POST /auth/token): admin@demo.agentcloud.local / demo-admin-password, member@demo.agentcloud.local / demo-member-password");
+}
+
 builder.Build().Run();
 
 public partial class Program;

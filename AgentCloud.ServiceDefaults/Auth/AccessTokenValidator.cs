@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 
@@ -28,12 +29,20 @@ public sealed class AccessTokenValidator(
         }
         else if (parsed.Algorithm == "RS256" && settings.Authority is not null)
         {
-            var key = await oidc.FindKeyAsync(parsed.KeyId, cancellationToken);
-            if (key is null || !parsed.HasValidRs256Signature(key))
+            try
             {
-                return (null, "bad signature");
+                var key = await oidc.FindKeyAsync(parsed.KeyId, cancellationToken);
+                if (key is null || !parsed.HasValidRs256Signature(key))
+                {
+                    return (null, "bad signature");
+                }
+                (issuer, audience) = (await oidc.GetIssuerAsync(cancellationToken), settings.AuthorityAudience ?? settings.Audience);
             }
-            (issuer, audience) = (await oidc.GetIssuerAsync(cancellationToken), settings.AuthorityAudience ?? settings.Audience);
+            catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or CryptographicException)
+            {
+                // An unreachable or malformed issuer refuses the token (401) rather than failing the request (500).
+                return (null, $"issuer keys unavailable: {e.Message}");
+            }
         }
         else
         {

@@ -9,7 +9,17 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseRateLimiter();
+app.UseTenantScope();
+
 app.MapServiceTokenApi();
+app.MapAuthApi();
+app.MapTenantsApi();
+app.MapTeamsApi();
+app.MapUsersApi();
+app.MapLocationsApi();
+app.MapPermissionsApi();
+app.MapApiKeysApi();
 
 app.Run();
 

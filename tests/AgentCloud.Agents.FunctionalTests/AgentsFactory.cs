@@ -2,4 +2,12 @@ using AgentCloud.Testing;
 
 namespace AgentCloud.Agents.FunctionalTests;
 
-public sealed class AgentsFactory() : ServiceFactory<Program>("agentsdb");
+public class AgentsFactory : ServiceFactory<Program>
+{
+    public AgentsFactory() : base("agentsdb")
+    {
+        // Test classes sign in a lot from one address; RateLimitTests uses its own low limits.
+        WithSetting("Directory:SignInPerIpPerMinute", "10000");
+        WithSetting("Directory:SignInPerAccountPer5Minutes", "1000");
+    }
+}

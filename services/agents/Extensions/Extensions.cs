@@ -1,7 +1,13 @@
+using System.Threading.RateLimiting;
+using AgentCloud.Agents.Apis;
+using AgentCloud.Agents.Identity;
+using AgentCloud.Agents.Infrastructure;
+using AgentCloud.Agents.Model;
 using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.ServiceDefaults.Data;
 using AgentCloud.ServiceDefaults.Redis;
-using AgentCloud.Agents.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace AgentCloud.Agents.Extensions;
 
@@ -12,5 +18,23 @@ public static class Extensions
         builder.AddNpgsqlDbContext<AgentsDbContext>("agentsdb");
         builder.AddRedisClient("redis");
         builder.Services.AddLocalServiceTokenIssuer();
+
+        builder.Services.AddOptions<DirectoryOptions>().BindConfiguration(DirectoryOptions.Section);
+        builder.Services.AddSingleton<PasswordHasher<User>>();
+        builder.Services.AddSingleton<SignInThrottle>();
+        builder.Services.AddSingleton<UserTokenIssuer>();
+        builder.Services.AddHostedService<DemoSeeder>();
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(AuthApi.SignInRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = http.RequestServices.GetRequiredService<IOptions<DirectoryOptions>>().Value.SignInPerIpPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+        });
     }
 }

@@ -1,0 +1,3 @@
+namespace AgentCloud.Agents.Identity;
+
+public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string? RefreshToken);

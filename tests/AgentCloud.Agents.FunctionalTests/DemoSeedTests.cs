@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AgentCloud.Agents.Identity;
+using AgentCloud.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Xunit;
+
+namespace AgentCloud.Agents.FunctionalTests;
+
+public sealed class DevelopmentAgentsFactory : AgentsFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseEnvironment("Development");
+    }
+}
+
+public sealed class DemoSeedInDevelopmentTests(DevelopmentAgentsFactory factory) : IClassFixture<DevelopmentAgentsFactory>
+{
+    [Fact]
+    public async Task The_demo_admin_and_member_sign_in_with_the_documented_passwords()
+    {
+        var admin = await TestDirectory.SignInAsync(factory, DemoSeeder.AdminEmail, DemoSeeder.AdminPassword);
+        var member = await TestDirectory.SignInAsync(factory, DemoSeeder.MemberEmail, DemoSeeder.MemberPassword);
+
+        var asAdmin = await factory.CreateClient(admin.AccessToken).GetFromJsonAsync<JsonElement>("/auth/whoami");
+        var asMember = await factory.CreateClient(member.AccessToken).GetFromJsonAsync<JsonElement>("/auth/whoami");
+        Assert.Equal(DemoSeeder.TenantId, asAdmin.GetProperty("tenantId").GetGuid());
+        Assert.True(asAdmin.GetProperty("isTenantAdmin").GetBoolean());
+        Assert.Equal(DemoSeeder.TenantId, asMember.GetProperty("tenantId").GetGuid());
+        Assert.False(asMember.GetProperty("isTenantAdmin").GetBoolean());
+        using var users = await factory.CreateClient(admin.AccessToken).GetAsync("/users");
+        Assert.Equal(2, (await users.Content.ReadFromJsonAsync<JsonElement>()).GetArrayLength());
+    }
+
+    [Fact]
+    public void The_documented_credentials_are_the_seeded_ones()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README-identity.md"));
+
+        Assert.Contains($"{DemoSeeder.AdminEmail}` / `{DemoSeeder.AdminPassword}", readme);
+        Assert.Contains($"{DemoSeeder.MemberEmail}` / `{DemoSeeder.MemberPassword}", readme);
+    }
+
+    static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "AgentCloud.sln")))
+        {
+            folder = folder.Parent;
+        }
+        return folder?.FullName ?? throw new InvalidOperationException("AgentCloud.sln not found above the test folder.");
+    }
+}
+
+public sealed class NoDemoSeedOutsideDevelopmentTests(AgentsFactory factory) : IClassFixture<AgentsFactory>
+{
+    [Fact]
+    public async Task Outside_development_the_demo_sign_in_does_not_exist()
+    {
+        using var response = await factory.CreateClient().PostAsJsonAsync("/auth/token",
+            new { email = DemoSeeder.AdminEmail, password = DemoSeeder.AdminPassword });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+}
