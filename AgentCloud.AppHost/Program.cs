@@ -58,7 +58,11 @@ builder.AddProject<Projects.AgentCloud_Web>("web")
 
 if (builder.EnvironmentName == "Development")
 {
-    Console.WriteLine("Demo sign-in (agents POST /auth/token): admin@demo.agentcloud.local / demo-admin-password, member@demo.agentcloud.local / demo-member-password");
+    builder.AddStartupNote("""
+        Demo sign-in (seeded in Development only; POST http://127.0.0.1:5101/auth/token):
+          admin@demo.agentcloud.local  / demo-admin-password   (owner)
+          member@demo.agentcloud.local / demo-member-password  (member)
+        """);
 }
 
 builder.Build().Run();

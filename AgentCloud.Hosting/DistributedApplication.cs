@@ -134,7 +134,8 @@ public sealed class DistributedApplication : IAsyncDisposable
         get
         {
             var web = _builder.Resources.OfType<ProjectResource>().FirstOrDefault(r => r.Name == "web");
-            return web is null ? "" : $"\n  Open {web.Url} (Ctrl+C stops everything)\n";
+            var notes = string.Concat(_builder.StartupNotes.Select(n => "\n" + string.Join('\n', n.Split('\n').Select(l => "  " + l)) + "\n"));
+            return (web is null ? "" : $"\n  Open {web.Url} (Ctrl+C stops everything)\n") + notes;
         }
     }
 }

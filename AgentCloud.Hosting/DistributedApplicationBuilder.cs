@@ -41,6 +41,11 @@ public sealed class DistributedApplicationBuilder
         return new ResourceBuilder<T>(resource, this);
     }
 
+    /// <summary>Text printed under the resource table once everything is healthy (e.g. how to sign in).</summary>
+    public void AddStartupNote(string note) => StartupNotes.Add(note);
+
+    internal List<string> StartupNotes { get; } = [];
+
     public DistributedApplication Build() => new(this);
 
     internal string ResolveStateFolder() =>
