@@ -8,6 +8,12 @@ public sealed class CredentialsDbContext(DbContextOptions<CredentialsDbContext> 
 {
     public DbSet<Credential> Credentials => Set<Credential>();
 
+    public DbSet<TenantKey> TenantKeys => Set<TenantKey>();
+
+    public DbSet<CredentialAuditEntry> Audit => Set<CredentialAuditEntry>();
+
+    public DbSet<MasterKeyRotation> MasterKeyRotations => Set<MasterKeyRotation>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CredentialsDbContext).Assembly);
