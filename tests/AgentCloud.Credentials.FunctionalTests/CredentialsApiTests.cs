@@ -206,6 +206,24 @@ public sealed class CredentialsApiTests(CredentialsFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task The_purpose_may_come_in_headers()
+    {
+        var admin = factory.Client(TestTokens.Admin(_tenant));
+        var id = await Vault.CreateAsync(admin, _tenant, Vault.Body(TelemetryCapture.NewSecret("headers"), userId: null));
+        using var request = new HttpRequestMessage(HttpMethod.Get, Vault.Credential(_tenant, id));
+        request.Headers.Add("X-Run-Id", "run-42");
+        request.Headers.Add("X-Tool-Name", "sms.send");
+        request.Headers.Add("X-Purpose", "reminder");
+
+        using var response = await factory.Client(TestTokens.Service("tool-gateway")).SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var read = (await admin.GetFromJsonAsync<JsonElement>($"{Vault.Credential(_tenant, id)}/audit")).GetProperty("entries")[0];
+        Assert.Equal(("read", "run-42", "sms.send", "reminder"), (read.GetProperty("action").GetString(), read.GetProperty("run_id").GetString(),
+            read.GetProperty("tool").GetString(), read.GetProperty("purpose").GetString()));
+    }
+
+    [Fact]
     public async Task Denied_reads_are_audited_and_members_cannot_change_tenant_wide_credentials()
     {
         var owner = Guid.NewGuid();

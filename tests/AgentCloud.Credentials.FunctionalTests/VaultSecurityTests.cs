@@ -128,6 +128,10 @@ public sealed class VaultSecurityTests(CredentialsFactory factory) : IClassFixtu
         {
             var (status, _) = await Vault.ReadAsync(missing.CreateClient().WithToken(TestTokens.Service("tool-gateway")), tenant, id);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+            // Not ready either: the orchestrator keeps traffic away from a vault that can only fail.
+            using var health = await missing.CreateClient().GetAsync("/health");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            Assert.Contains("\"master-key\":{\"status\":\"Unhealthy\"", await health.Content.ReadAsStringAsync());
         }
         await using (var malformed = factory.WithWebHostBuilder(b => b.UseSetting("Secrets:MasterKey", "c2hvcnQ=")))
         {

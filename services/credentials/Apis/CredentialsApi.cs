@@ -90,8 +90,11 @@ public static partial class CredentialsApi
     public static async Task<Results<Ok<CredentialSecret>, NotFound, ValidationProblem, ProblemHttpResult>> ReadCredentialSecret(
         Guid tenantId, Guid credentialId, Caller caller, HttpResponse response, [AsParameters] CredentialsServices services,
         [FromQuery(Name = "user_id")] string? userId, [FromQuery(Name = "run_id")] string? runId,
-        [FromQuery(Name = "tool")] string? tool, [FromQuery(Name = "purpose")] string? purpose, CancellationToken cancellationToken)
+        [FromQuery(Name = "tool")] string? tool, [FromQuery(Name = "purpose")] string? purpose,
+        [FromHeader(Name = "X-Run-Id")] string? runIdHeader, [FromHeader(Name = "X-Tool-Name")] string? toolHeader,
+        [FromHeader(Name = "X-Purpose")] string? purposeHeader, CancellationToken cancellationToken)
     {
+        (runId, tool, purpose) = (runId ?? runIdHeader, tool ?? toolHeader, purpose ?? purposeHeader);
         var errors = CredentialInput.ParsePurpose(runId, tool, purpose);
         Guid? onBehalfOf = null;
         if (!string.IsNullOrEmpty(userId))

@@ -17,5 +17,6 @@ public static class Extensions
         builder.Services.AddScoped<CredentialVault>();
         builder.Services.AddSingleton<RotationSignal>();
         builder.Services.AddHostedService<MasterKeyRotationWorker>();
+        builder.Services.AddHealthChecks().AddCheck<MasterKeyHealthCheck>("master-key");
     }
 }

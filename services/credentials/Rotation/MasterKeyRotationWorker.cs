@@ -39,6 +39,13 @@ public sealed class MasterKeyRotationWorker(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CredentialsDbContext>();
         var vault = scope.ServiceProvider.GetRequiredService<CredentialVault>();
+        // A rotation started on another replica names a version this one may not have loaded yet: new wraps here
+        // must use it too, or they would be left behind under the old version.
+        var newest = await db.MasterKeyRotations.MaxAsync(r => (int?)r.TargetVersion, cancellationToken);
+        if (newest > await masterKeys.GetActiveVersionAsync(cancellationToken))
+        {
+            await masterKeys.RefreshAsync(cancellationToken);
+        }
         var rotation = await db.MasterKeyRotations.AsNoTracking()
             .Where(r => r.Status == RotationStatus.Running).OrderBy(r => r.StartedAt).FirstOrDefaultAsync(cancellationToken);
         if (rotation is null)
@@ -46,11 +53,6 @@ public sealed class MasterKeyRotationWorker(
             return;
         }
         var target = rotation.TargetVersion;
-        if (await masterKeys.GetActiveVersionAsync(cancellationToken) < target)
-        {
-            // Another replica started it after the new version was added: new wraps here must use it too.
-            await masterKeys.RefreshAsync(cancellationToken);
-        }
         var master = await masterKeys.GetAsync(target, cancellationToken);
         logger.LogInformation("Master-key rotation {RotationId}: re-wrapping data keys under version {Version}", rotation.Id, target);
 
