@@ -153,6 +153,8 @@ public sealed class CredentialsApiTests(CredentialsFactory factory) : IClassFixt
         Assert.Equal([shared], await Ids(admin, "?type=openai"));
         Assert.Equal([alices], await Ids(admin, $"?user_id={alice}"));
         Assert.Equal([shared, smtp], await Ids(admin, "?scope=tenant"));
+        Assert.Equal([shared, smtp, alices], await Ids(factory.Client(TestTokens.Service("tool-gateway")), $"?usable_by={alice}"));
+        Assert.Equal([smtp, bobs], await Ids(factory.Client(TestTokens.Service("tool-gateway")), $"?usable_by={bob}&meta.host=smtp.example.com"));
         // Services look up metadata too (tool-gateway choosing a credential).
         Assert.Equal([shared], await Ids(factory.Client(TestTokens.Service("tool-gateway")), "?meta.provider=openai"));
 
@@ -203,6 +205,19 @@ public sealed class CredentialsApiTests(CredentialsFactory factory) : IClassFixt
         Assert.NotEqual(JsonValueKind.Null, entries[^1].GetProperty("actor_user_id").ValueKind);
         Assert.DoesNotContain(first, text);
         Assert.DoesNotContain(second, text);
+
+        // Triggers and tool-gateway hear of it through the outbox, in the same transaction; ids only, never the secret.
+        var connection = factory.DatabaseConnectionString;
+        Assert.Equal(1, await Vault.CountAsync(connection, $"SELECT count(*) FROM event_bus_outbox WHERE topic = 'CredentialRotated' AND cloud_event LIKE '%{id}%'"));
+        Assert.Equal(1, await Vault.CountAsync(connection, $"SELECT count(*) FROM event_bus_outbox WHERE topic = 'CredentialDeleted' AND cloud_event LIKE '%{id}%'"));
+        Assert.Equal(0, await Vault.CountAsync(connection, "SELECT count(*) FROM event_bus_outbox WHERE strpos(cloud_event, @a) > 0 OR strpos(cloud_event, @b) > 0",
+            ("a", first), ("b", second)));
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await Vault.CountAsync(connection, $"SELECT count(*) FROM event_bus_outbox WHERE cloud_event LIKE '%{id}%' AND published_at IS NULL") > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the outbox relay did not publish the events");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]

@@ -20,7 +20,9 @@ public sealed class LeakGuard : IDisposable
         var leaks = TelemetryCapture.Leaks();
         if (leaks.Count > 0)
         {
-            throw new InvalidOperationException($"{leaks.Count} secret value(s) appeared in captured logs or spans.");
+            // Test secrets are "<label>-<guid>": name the labels, so the failing path can be found.
+            throw new InvalidOperationException(
+                $"{leaks.Count} secret value(s) appeared in captured logs or spans: {string.Join(", ", leaks.Select(l => l[..l.LastIndexOf('-')]))}.");
         }
     }
 }

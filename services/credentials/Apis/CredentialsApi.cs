@@ -24,7 +24,7 @@ public static partial class CredentialsApi
             .WithName("ReadCredentialSecret").WithSummary("The credential with its secret, for services; user_id must match a user-scoped credential");
 
         group.MapGet("/", ListCredentials).RequireUserOrService("tool-gateway", "agents")
-            .WithName("ListCredentials").WithSummary("Metadata only; filter by type, user_id, scope and meta (meta.<key>=<value> or meta={json})");
+            .WithName("ListCredentials").WithSummary("Metadata only; filter by type, user_id, usable_by, scope and meta (meta.<key>=<value> or meta={json})");
         group.MapGet("/{credentialId:guid}/metadata", GetCredentialMetadata).RequireUserOrService("tool-gateway", "agents")
             .WithName("GetCredentialMetadata").WithSummary("One credential without its secret");
         group.MapPatch("/{credentialId:guid}", UpdateCredential).RequireUser()

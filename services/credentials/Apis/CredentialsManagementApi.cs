@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentCloud.Contracts.Credentials;
 using AgentCloud.Credentials.Model;
 using AgentCloud.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,7 +18,8 @@ public static partial class CredentialsApi
     public static async Task<Results<Ok<CredentialList>, ValidationProblem>> ListCredentials(
         Guid tenantId, Caller caller, HttpRequest request, [AsParameters] CredentialsServices services,
         [FromQuery(Name = "type")] string? type, [FromQuery(Name = "user_id")] string? userId, [FromQuery(Name = "scope")] string? scope,
-        [FromQuery(Name = "meta")] string? meta, [FromQuery(Name = "limit")] int? limit, CancellationToken cancellationToken)
+        [FromQuery(Name = "usable_by")] string? usableBy, [FromQuery(Name = "meta")] string? meta, [FromQuery(Name = "limit")] int? limit,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var query = services.Db.Credentials.AsNoTracking().Where(c => c.TenantId == tenantId);
@@ -38,6 +40,18 @@ public static partial class CredentialsApi
             else
             {
                 errors["user_id"] = ["user_id must be a UUID."];
+            }
+        }
+        if (!string.IsNullOrEmpty(usableBy))
+        {
+            // What an agent of this user may use: the user's own credentials and the tenant-wide ones (seed 003).
+            if (Guid.TryParse(usableBy, out var user))
+            {
+                query = query.Where(c => c.UserId == null || c.UserId == user);
+            }
+            else
+            {
+                errors["usable_by"] = ["usable_by must be a UUID."];
             }
         }
         switch (scope)
@@ -140,6 +154,10 @@ public static partial class CredentialsApi
         Array.Clear(secret!);
         credential.UpdatedAt = DateTimeOffset.UtcNow;
         services.Db.Audit.Add(Audit(credential, AuditActions.Rotated, caller));
+        services.Outbox.Add(services.Db, new CredentialRotated(credential.Id, credential.UserId, credential.Type)
+        {
+            TenantId = tenantId.ToString(), Subject = credential.Id.ToString(),
+        });
         await services.Db.SaveChangesAsync(cancellationToken);
         services.Logger.LogInformation("Credential {CredentialId} of tenant {TenantId} rotated", credentialId, tenantId);
         return TypedResults.Ok(ToMetadata(credential));
@@ -159,6 +177,10 @@ public static partial class CredentialsApi
         }
         services.Db.Credentials.Remove(credential);
         services.Db.Audit.Add(Audit(credential, AuditActions.Deleted, caller));
+        services.Outbox.Add(services.Db, new CredentialDeleted(credential.Id, credential.UserId, credential.Type)
+        {
+            TenantId = tenantId.ToString(), Subject = credential.Id.ToString(),
+        });
         await services.Db.SaveChangesAsync(cancellationToken);
         services.Logger.LogInformation("Credential {CredentialId} of tenant {TenantId} deleted", credentialId, tenantId);
         return TypedResults.NoContent();

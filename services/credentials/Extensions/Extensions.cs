@@ -12,6 +12,7 @@ public static class Extensions
     {
         builder.AddNpgsqlDbContext<CredentialsDbContext>("credentialsdb");
         builder.AddRedisClient("redis");
+        builder.AddEventBus().AddOutboxInbox<CredentialsDbContext>();
 
         builder.Services.AddSingleton<MasterKeyRing>();
         builder.Services.AddScoped<CredentialVault>();

@@ -1,3 +1,4 @@
+using AgentCloud.EventBus.Outbox;
 using AgentCloud.ServiceDefaults.Data;
 using AgentCloud.Credentials.Model;
 using Microsoft.EntityFrameworkCore;
@@ -17,6 +18,7 @@ public sealed class CredentialsDbContext(DbContextOptions<CredentialsDbContext> 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CredentialsDbContext).Assembly);
+        modelBuilder.AddOutboxInbox();
         modelBuilder.UseSnakeCaseNames();
     }
 }
