@@ -1,3 +1,4 @@
+using AgentCloud.Credentials.Apis;
 using AgentCloud.Credentials.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +9,8 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapCredentialsApi();
+app.MapMasterKeyApi();
 
 app.Run();
 

@@ -3,5 +3,6 @@ using Xunit;
 
 namespace AgentCloud.Credentials.FunctionalTests;
 
+[Collection(VaultCollection.Name)]
 public sealed class CredentialsBasicsTests(CredentialsFactory factory)
     : ServiceBasicsTests<Program>(factory, "credentialsdb", "credentials"), IClassFixture<CredentialsFactory>;

@@ -1,6 +1,8 @@
+using AgentCloud.Credentials.Crypto;
+using AgentCloud.Credentials.Infrastructure;
+using AgentCloud.Credentials.Rotation;
 using AgentCloud.ServiceDefaults.Data;
 using AgentCloud.ServiceDefaults.Redis;
-using AgentCloud.Credentials.Infrastructure;
 
 namespace AgentCloud.Credentials.Extensions;
 
@@ -10,5 +12,12 @@ public static class Extensions
     {
         builder.AddNpgsqlDbContext<CredentialsDbContext>("credentialsdb");
         builder.AddRedisClient("redis");
+        builder.AddEventBus().AddOutboxInbox<CredentialsDbContext>();
+
+        builder.Services.AddSingleton<MasterKeyRing>();
+        builder.Services.AddScoped<CredentialVault>();
+        builder.Services.AddSingleton<RotationSignal>();
+        builder.Services.AddHostedService<MasterKeyRotationWorker>();
+        builder.Services.AddHealthChecks().AddCheck<MasterKeyHealthCheck>("master-key");
     }
 }

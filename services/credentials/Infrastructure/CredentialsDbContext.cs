@@ -1,3 +1,4 @@
+using AgentCloud.EventBus.Outbox;
 using AgentCloud.ServiceDefaults.Data;
 using AgentCloud.Credentials.Model;
 using Microsoft.EntityFrameworkCore;
@@ -8,9 +9,16 @@ public sealed class CredentialsDbContext(DbContextOptions<CredentialsDbContext> 
 {
     public DbSet<Credential> Credentials => Set<Credential>();
 
+    public DbSet<TenantKey> TenantKeys => Set<TenantKey>();
+
+    public DbSet<CredentialAuditEntry> Audit => Set<CredentialAuditEntry>();
+
+    public DbSet<MasterKeyRotation> MasterKeyRotations => Set<MasterKeyRotation>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CredentialsDbContext).Assembly);
+        modelBuilder.AddOutboxInbox();
         modelBuilder.UseSnakeCaseNames();
     }
 }
