@@ -47,7 +47,8 @@ public sealed class IdempotencyTests(BillingFactory factory) : IClassFixture<Bil
         var holds = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<HoldResponse>()));
         Assert.Single(holds.Select(h => h!.HoldId).Distinct());
         Assert.All(holds, h => Assert.Equal((10L, "held", 90L), (h!.Amount, h.Status, h.AvailableTokens)));
-        Assert.Equal(90, (await _billing.BalanceAsync(tenant)).AvailableTokens);
+        var balance = await _billing.BalanceAsync(tenant);
+        Assert.Equal((90L, 10L, 0L), (balance.AvailableTokens, balance.ReservedTokens, balance.TotalTokensUsed));
         await _billing.VerifyAsync();
     }
 

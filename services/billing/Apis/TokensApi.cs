@@ -36,11 +36,15 @@ public static class TokensApi
             .Where(a => a.TenantId == tenantId && (a.LocationId == null || a.LocationId == locationId))
             .OrderBy(a => a.LocationId == null) // the location's own account first: it pays when it exists
             .FirstOrDefaultAsync(cancellationToken);
-        return TypedResults.Ok(account is null
-            ? new BalanceResponse(tenantId, locationId, null, "none", 0, 0, 0, null, 0)
-            : new BalanceResponse(tenantId, locationId, account.Id, account.LocationId is null ? "tenant" : "location",
-                account.AvailableTokens, account.TotalTokensPurchased, account.TotalTokensUsed, account.LastMonthlyFeeDate,
-                account.LowBalanceThreshold));
+        if (account is null)
+        {
+            return TypedResults.Ok(new BalanceResponse(tenantId, locationId, null, "none", 0, 0, 0, 0, null, 0));
+        }
+        // The account's used total counts holds from the moment they are placed (see 0003_hold_functions.sql).
+        var reserved = await db.TokenHolds.Where(h => h.Status == "held" && h.AccountId == account.Id).SumAsync(h => h.Amount, cancellationToken);
+        return TypedResults.Ok(new BalanceResponse(tenantId, locationId, account.Id, account.LocationId is null ? "tenant" : "location",
+            account.AvailableTokens, reserved, account.TotalTokensPurchased, account.TotalTokensUsed - reserved,
+            account.LastMonthlyFeeDate, account.LowBalanceThreshold));
     }
 
     public static async Task<Results<Ok<UsagePage>, ValidationProblem>> GetUsage(

@@ -1,7 +1,8 @@
 -- Holds: reserve (debit now), then commit (refund the unused part) or release/expire (refund all).
+-- total_tokens_used counts a hold when it is placed and gives back whatever a commit, release or expiry refunds, so a
+-- commit of the whole hold (the common case) writes nothing to the account row: the hot row is locked only by holds.
+-- Reads subtract the tokens still held (see the balance API).
 
--- The hold row is inserted first (its unique key settles concurrent retries), the account row is locked last, by the
--- one conditional UPDATE that refuses an overdraft; a refusal deletes the two rows it wrote in the same transaction.
 CREATE FUNCTION billing_place_hold(
     p_hold_id uuid, p_tenant uuid, p_location uuid, p_operation text, p_quantity bigint, p_key text, p_ttl_seconds integer,
     p_user uuid, p_session text, p_description text, p_metadata jsonb, p_source text, p_traceparent text)
@@ -16,12 +17,6 @@ DECLARE
     v_threshold bigint;
     v_expires timestamptz := now() + make_interval(secs => p_ttl_seconds);
 BEGIN
-    RETURN QUERY SELECT 'existing', h.id, h.account_id, h.amount, h.status, a.available_tokens, h.expires_at
-        FROM token_holds h JOIN token_accounts a ON a.id = h.account_id
-        WHERE h.tenant_id = p_tenant AND h.idempotency_key = p_key;
-    IF FOUND THEN
-        RETURN;
-    END IF;
     v_cost := billing_cost(p_tenant, p_operation);
     IF v_cost IS NULL THEN
         RETURN QUERY SELECT 'unknown_operation', NULL::uuid, NULL::uuid, 0::bigint, NULL::text, 0::bigint, NULL::timestamptz;
@@ -48,7 +43,8 @@ BEGIN
     INSERT INTO ledger_entries (account_id, kind, amount, hold_id) VALUES (v_account, 'hold', -v_amount, p_hold_id)
         RETURNING id INTO v_entry;
 
-    UPDATE token_accounts a SET available_tokens = a.available_tokens - v_amount, updated_at = now()
+    UPDATE token_accounts a SET available_tokens = a.available_tokens - v_amount,
+            total_tokens_used = a.total_tokens_used + v_amount, updated_at = now()
         WHERE a.id = v_account AND a.available_tokens >= v_amount
         RETURNING a.available_tokens, a.low_balance_threshold INTO v_after, v_threshold;
     IF NOT FOUND THEN
@@ -58,7 +54,7 @@ BEGIN
         UPDATE token_accounts a SET exhausted_notified = true WHERE a.id = v_account AND NOT a.exhausted_notified
             RETURNING a.available_tokens INTO v_after;
         IF FOUND THEN
-            PERFORM billing_emit('BalanceExhausted', p_tenant, jsonb_build_object('tenantId', p_tenant, 'locationId', p_location,
+            PERFORM billing_emit('BalanceExhausted', p_tenant, jsonb_build_object('locationId', p_location,
                 'accountId', v_account, 'availableTokens', v_after), p_source, p_traceparent);
         ELSE
             SELECT a.available_tokens INTO v_after FROM token_accounts a WHERE a.id = v_account;
@@ -86,7 +82,8 @@ BEGIN
     IF FOUND THEN
         INSERT INTO ledger_entries (account_id, kind, amount, hold_id)
             VALUES (h.account_id, CASE p_status WHEN 'released' THEN 'release' ELSE 'expiry' END, h.amount, h.id);
-        UPDATE token_accounts a SET available_tokens = a.available_tokens + h.amount, updated_at = now()
+        UPDATE token_accounts a SET available_tokens = a.available_tokens + h.amount,
+                total_tokens_used = a.total_tokens_used - h.amount, updated_at = now()
             WHERE a.id = h.account_id RETURNING a.available_tokens INTO v_after;
         RETURN QUERY SELECT p_status, h.id, h.account_id, h.amount, NULL::bigint, p_status, v_after;
         RETURN;
@@ -108,21 +105,26 @@ LANGUAGE plpgsql AS $$
 DECLARE
     h token_holds;
     v_after bigint;
-    v_location uuid;
+    v_refund bigint;
 BEGIN
     UPDATE token_holds t SET status = 'committed', committed_amount = coalesce(p_final, t.amount), settled_at = now()
         WHERE t.id = p_hold_id AND t.status = 'held' AND t.expires_at > now() AND coalesce(p_final, t.amount) <= t.amount
         RETURNING t.* INTO h;
     IF FOUND THEN
-        INSERT INTO ledger_entries (account_id, kind, amount, hold_id)
-            VALUES (h.account_id, 'commit', h.amount - h.committed_amount, h.id);
+        v_refund := h.amount - h.committed_amount;
         INSERT INTO token_usage_logs (tenant_id, location_id, user_id, session_id, operation_type, tokens_used, description, metadata, hold_id)
             VALUES (h.tenant_id, h.location_id, h.user_id, h.session_id, h.operation_type, h.committed_amount, h.description, h.metadata, h.id);
-        UPDATE token_accounts a SET available_tokens = a.available_tokens + (h.amount - h.committed_amount),
-                total_tokens_used = a.total_tokens_used + h.committed_amount, updated_at = now()
-            WHERE a.id = h.account_id RETURNING a.available_tokens, a.location_id INTO v_after, v_location;
+        IF v_refund > 0 THEN
+            -- Only a commit below the held amount moves tokens: it writes the ledger row of the refund.
+            INSERT INTO ledger_entries (account_id, kind, amount, hold_id) VALUES (h.account_id, 'commit', v_refund, h.id);
+            UPDATE token_accounts a SET available_tokens = a.available_tokens + v_refund,
+                    total_tokens_used = a.total_tokens_used - v_refund, updated_at = now()
+                WHERE a.id = h.account_id RETURNING a.available_tokens INTO v_after;
+        ELSE
+            SELECT a.available_tokens INTO v_after FROM token_accounts a WHERE a.id = h.account_id;
+        END IF;
         IF h.committed_amount > 0 THEN
-            PERFORM billing_emit('TokensDebited', h.tenant_id, jsonb_build_object('tenantId', h.tenant_id, 'locationId', h.location_id,
+            PERFORM billing_emit('TokensDebited', h.tenant_id, jsonb_build_object('locationId', h.location_id,
                 'accountId', h.account_id, 'holdId', h.id, 'operationType', h.operation_type, 'tokens', h.committed_amount,
                 'availableTokens', v_after), p_source, p_traceparent);
         END IF;

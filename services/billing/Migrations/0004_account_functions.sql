@@ -59,7 +59,7 @@ BEGIN
         VALUES (v_tenant, 'monthly_fee', v_fee, 'Monthly fee ' || to_char(p_month, 'YYYY-MM'),
             jsonb_build_object('month', to_char(p_month, 'YYYY-MM')));
     IF v_fee > 0 THEN
-        PERFORM billing_emit('TokensDebited', v_tenant, jsonb_build_object('tenantId', v_tenant, 'accountId', p_account,
+        PERFORM billing_emit('TokensDebited', v_tenant, jsonb_build_object('accountId', p_account,
             'operationType', 'monthly_fee', 'tokens', v_fee, 'availableTokens', v_after), p_source, p_traceparent);
         PERFORM billing_emit_crossings(p_account, v_tenant, NULL, v_after + v_fee, v_after, v_threshold, p_source, p_traceparent);
     END IF;
@@ -91,7 +91,7 @@ BEGIN
     INSERT INTO token_usage_logs (tenant_id, location_id, user_id, session_id, operation_type, tokens_used, description, metadata)
         VALUES (p_tenant, p_location, p_user, p_session, p_operation, p_tokens, p_description, jsonb_build_object('reportId', p_key));
     IF p_tokens > 0 THEN
-        PERFORM billing_emit('TokensDebited', p_tenant, jsonb_build_object('tenantId', p_tenant, 'locationId', p_location,
+        PERFORM billing_emit('TokensDebited', p_tenant, jsonb_build_object('locationId', p_location,
             'accountId', v_account, 'operationType', p_operation, 'tokens', p_tokens, 'availableTokens', v_after), p_source, p_traceparent);
         PERFORM billing_emit_crossings(v_account, p_tenant, p_location, v_after + p_tokens, v_after, v_threshold, p_source, p_traceparent);
     END IF;

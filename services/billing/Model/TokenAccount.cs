@@ -1,6 +1,9 @@
 namespace AgentCloud.Billing.Model;
 
-/// <summary>Seed 002 business_tokens: a tenant's balance, or one location's. AvailableTokens = sum of its ledger.</summary>
+/// <summary>
+/// Seed 002 business_tokens: a tenant's balance, or one location's. AvailableTokens = sum of its ledger.
+/// TotalTokensUsed includes tokens still held (so a full commit need not touch this row).
+/// </summary>
 public sealed class TokenAccount
 {
     public Guid Id { get; set; }

@@ -2,11 +2,12 @@ namespace AgentCloud.Billing.Model;
 
 /// <summary>
 /// Seed 002 balance. PaidBy says which account pays for the requested scope: "location" (it has its own account),
-/// "tenant" (the tenant's account pays for it) or "none" (no account yet: zero).
+/// "tenant" (the tenant's account pays for it) or "none" (no account yet: zero). AvailableTokens already excludes
+/// ReservedTokens (held by operations still running); TotalTokensUsed counts committed charges only.
 /// </summary>
 public sealed record BalanceResponse(
-    Guid TenantId, Guid? LocationId, Guid? AccountId, string PaidBy, long AvailableTokens, long TotalTokensPurchased,
-    long TotalTokensUsed, DateOnly? LastMonthlyFeeDate, long LowBalanceThreshold);
+    Guid TenantId, Guid? LocationId, Guid? AccountId, string PaidBy, long AvailableTokens, long ReservedTokens,
+    long TotalTokensPurchased, long TotalTokensUsed, DateOnly? LastMonthlyFeeDate, long LowBalanceThreshold);
 
 public sealed record UsageItem(
     Guid Id, Guid TenantId, Guid? LocationId, Guid? UserId, string? SessionId, string OperationType, long TokensUsed,
