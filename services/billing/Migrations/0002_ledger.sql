@@ -35,8 +35,7 @@ CREATE TABLE ledger_entries (
     entry_key text,                         -- idempotency: purchase:{key}, monthly-fee:{yyyy-MM}, usage:{event id}
     balance_after bigint,
     created_at timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (account_id, entry_key));
-CREATE INDEX ledger_entries_account ON ledger_entries (account_id);
+    UNIQUE (account_id, entry_key));     -- also the index by account (verification sums by account_id)
 
 CREATE TABLE token_holds (
     id uuid PRIMARY KEY,

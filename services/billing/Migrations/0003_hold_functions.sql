@@ -62,7 +62,7 @@ BEGIN
         RETURN QUERY SELECT 'insufficient', NULL::uuid, v_account, v_amount, NULL::text, v_after, NULL::timestamptz;
         RETURN;
     END IF;
-    IF v_amount > 0 THEN
+    IF v_amount > 0 AND ((v_after < v_threshold AND v_after + v_amount >= v_threshold) OR (v_after <= 0 AND v_after + v_amount > 0)) THEN
         PERFORM billing_emit_crossings(v_account, p_tenant, p_location, v_after + v_amount, v_after, v_threshold, p_source, p_traceparent);
     END IF;
     RETURN QUERY SELECT 'held', p_hold_id, v_account, v_amount, 'held'::text, v_after, v_expires;
