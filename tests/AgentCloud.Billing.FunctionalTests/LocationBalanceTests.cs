@@ -47,6 +47,23 @@ public sealed class LocationBalanceTests(BillingFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task A_new_location_account_takes_its_tenants_low_balance_threshold()
+    {
+        var tenant = Guid.NewGuid();
+        var location = Guid.NewGuid();
+        await _billing.PurchaseAsync(tenant, 100);
+        using (var settings = await _billing.AdminOf(tenant).PutAsJsonAsync($"/tokens/settings/{tenant}", new Model.BillingSettingsRequest(40)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, settings.StatusCode);
+        }
+
+        await _billing.PurchaseAsync(tenant, 10, locationId: location);
+
+        Assert.Equal(40, (await _billing.BalanceAsync(tenant, location)).LowBalanceThreshold);
+        Assert.Equal(40, (await _billing.BalanceAsync(tenant)).LowBalanceThreshold);
+    }
+
+    [Fact]
     public async Task A_tenant_without_any_account_has_zero_and_its_holds_are_refused()
     {
         var tenant = Guid.NewGuid();

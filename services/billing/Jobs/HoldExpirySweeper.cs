@@ -37,7 +37,7 @@ public sealed partial class HoldExpirySweeper(TokenLedger ledger, IOptions<Billi
             {
                 await SweepOnceAsync(stoppingToken);
             }
-            catch (NpgsqlException e)
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
                 LogSweepFailed(e);
             }

@@ -50,7 +50,7 @@ public sealed partial class MonthlyFeeJob(TokenLedger ledger, TimeProvider clock
             {
                 await RunOnceAsync(stoppingToken);
             }
-            catch (NpgsqlException e)
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
                 LogFeeFailed(e);
             }

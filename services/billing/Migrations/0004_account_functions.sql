@@ -10,7 +10,10 @@ DECLARE
     v_after bigint;
     v_total bigint;
 BEGIN
-    INSERT INTO token_accounts (id, tenant_id, location_id) VALUES (gen_random_uuid(), p_tenant, p_location)
+    -- A new location account starts with its tenant's low-balance threshold.
+    INSERT INTO token_accounts (id, tenant_id, location_id, low_balance_threshold)
+        SELECT gen_random_uuid(), p_tenant, p_location, coalesce(
+            (SELECT t.low_balance_threshold FROM token_accounts t WHERE t.tenant_id = p_tenant AND t.location_id IS NULL), 100)
         ON CONFLICT (tenant_id, coalesce(location_id, '00000000-0000-0000-0000-000000000000')) DO NOTHING;
     -- The row lock serializes purchases of one account, so checking the key then inserting it is race-free.
     SELECT a.id INTO v_account FROM token_accounts a
