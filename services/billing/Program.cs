@@ -1,3 +1,4 @@
+using AgentCloud.Billing.Apis;
 using AgentCloud.Billing.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +9,10 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapTokensApi();
+app.MapCostsApi();
+app.MapHoldsApi();
+app.MapLedgerApi();
 
 app.Run();
 

@@ -2,4 +2,15 @@ using AgentCloud.Testing;
 
 namespace AgentCloud.Billing.FunctionalTests;
 
-public sealed class BillingFactory() : ServiceFactory<Program>("billingdb");
+/// <summary>
+/// The monthly fee loop is off: tests run the job themselves with a clock they control. Each factory has its own
+/// stream prefix, so an event published for one test class's database is not consumed by another's.
+/// </summary>
+public sealed class BillingFactory : ServiceFactory<Program>
+{
+    public BillingFactory() : base("billingdb")
+    {
+        WithSetting("Billing:MonthlyFeeEnabled", "false");
+        WithSetting("EventBus:StreamPrefix", $"billing-tests-{Guid.NewGuid():N}:");
+    }
+}

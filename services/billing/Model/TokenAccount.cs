@@ -1,5 +1,9 @@
 namespace AgentCloud.Billing.Model;
 
+/// <summary>
+/// Seed 002 business_tokens: a tenant's balance, or one location's. AvailableTokens = sum of its ledger.
+/// TotalTokensUsed includes tokens still held (so a full commit need not touch this row).
+/// </summary>
 public sealed class TokenAccount
 {
     public Guid Id { get; set; }
@@ -9,5 +13,8 @@ public sealed class TokenAccount
     public long TotalTokensPurchased { get; set; }
     public long TotalTokensUsed { get; set; }
     public DateOnly? LastMonthlyFeeDate { get; set; }
+    public long LowBalanceThreshold { get; set; }
+    public bool ExhaustedNotified { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AgentCloud.Billing.Ledger;
+
+/// <summary>
+/// Every balance change, each one call of a SQL function (Migrations/0003, 0004): one round trip, one transaction, the
+/// overdraft check inside the UPDATE that debits. Events go to the outbox in that same transaction.
+/// </summary>
+public sealed class TokenLedger(NpgsqlDataSource dataSource)
+{
+    const string Source = "billing";
+
+    public async Task<HoldResult> PlaceHoldAsync(HoldCommand hold, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT * FROM billing_place_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
+        command.Parameters.Add(new() { Value = Guid.CreateVersion7() });
+        command.Parameters.Add(new() { Value = hold.TenantId });
+        command.Parameters.Add(Nullable(hold.LocationId, NpgsqlDbType.Uuid));
+        command.Parameters.Add(new() { Value = hold.OperationType });
+        command.Parameters.Add(new() { Value = hold.Quantity });
+        command.Parameters.Add(new() { Value = hold.IdempotencyKey });
+        command.Parameters.Add(new() { Value = hold.TtlSeconds });
+        command.Parameters.Add(Nullable(hold.UserId, NpgsqlDbType.Uuid));
+        command.Parameters.Add(Nullable(hold.SessionId, NpgsqlDbType.Text));
+        command.Parameters.Add(Nullable(hold.Description, NpgsqlDbType.Text));
+        command.Parameters.Add(Nullable(hold.Metadata is { } m ? m.GetRawText() : null, NpgsqlDbType.Jsonb));
+        command.Parameters.Add(new() { Value = Source });
+        command.Parameters.Add(Nullable(TraceParent(), NpgsqlDbType.Text));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new HoldResult(
+            reader.GetString(0), NullableGuid(reader, 1), NullableGuid(reader, 2), reader.GetInt64(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt64(5),
+            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
+    }
+
+    public Task<SettleResult> CommitAsync(Guid holdId, long? finalAmount, CancellationToken cancellationToken) =>
+        SettleAsync("SELECT * FROM billing_commit_hold($1, $2, $3, $4)", cancellationToken,
+            new() { Value = holdId }, Nullable(finalAmount, NpgsqlDbType.Bigint), new() { Value = Source }, Nullable(TraceParent(), NpgsqlDbType.Text));
+
+    public Task<SettleResult> ReleaseAsync(Guid holdId, CancellationToken cancellationToken) =>
+        SettleAsync("SELECT * FROM billing_settle_hold($1, 'released')", cancellationToken, new NpgsqlParameter { Value = holdId });
+
+    /// <summary>Expires one hold whose time has passed (no-op otherwise, or when it was settled meanwhile).</summary>
+    public Task<SettleResult> ExpireAsync(Guid holdId, CancellationToken cancellationToken) =>
+        SettleAsync("SELECT * FROM billing_settle_hold($1, 'expired')", cancellationToken, new NpgsqlParameter { Value = holdId });
+
+    public async Task<IReadOnlyList<Guid>> ExpiredHoldsAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT id FROM token_holds WHERE status = 'held' AND expires_at <= now() ORDER BY expires_at LIMIT $1");
+        command.Parameters.Add(new() { Value = limit });
+        return await ReadGuidsAsync(command, cancellationToken);
+    }
+
+    public async Task<PurchaseResult> PurchaseAsync(Guid tenantId, Guid? locationId, long amount, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT * FROM billing_purchase($1, $2, $3, $4)");
+        command.Parameters.Add(new() { Value = tenantId });
+        command.Parameters.Add(Nullable(locationId, NpgsqlDbType.Uuid));
+        command.Parameters.Add(new() { Value = amount });
+        command.Parameters.Add(Nullable(idempotencyKey, NpgsqlDbType.Text));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new PurchaseResult(reader.GetString(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+    }
+
+    /// <summary>Tenant accounts not yet charged for <paramref name="month"/> (first day of a UTC month).</summary>
+    public async Task<IReadOnlyList<Guid>> AccountsDueForFeeAsync(DateOnly month, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT id FROM token_accounts
+            WHERE location_id IS NULL AND (last_monthly_fee_date IS NULL OR last_monthly_fee_date < $1)
+            ORDER BY id
+            """);
+        command.Parameters.Add(new() { Value = month });
+        return await ReadGuidsAsync(command, cancellationToken);
+    }
+
+    public async Task<bool> ChargeMonthlyFeeAsync(Guid accountId, DateOnly month, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT billing_charge_monthly_fee($1, $2, $3, $4)");
+        command.Parameters.Add(new() { Value = accountId });
+        command.Parameters.Add(new() { Value = month });
+        command.Parameters.Add(new() { Value = Source });
+        command.Parameters.Add(Nullable(TraceParent(), NpgsqlDbType.Text));
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Returns "recorded" or "duplicate" (this key was charged before).</summary>
+    public async Task<string> RecordUsageAsync(UsageCommand usage, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT billing_record_usage($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+        command.Parameters.Add(new() { Value = usage.TenantId });
+        command.Parameters.Add(Nullable(usage.LocationId, NpgsqlDbType.Uuid));
+        command.Parameters.Add(Nullable(usage.UserId, NpgsqlDbType.Uuid));
+        command.Parameters.Add(Nullable(usage.SessionId, NpgsqlDbType.Text));
+        command.Parameters.Add(new() { Value = usage.OperationType });
+        command.Parameters.Add(new() { Value = usage.Tokens });
+        command.Parameters.Add(Nullable(usage.Description, NpgsqlDbType.Text));
+        command.Parameters.Add(new() { Value = usage.Key });
+        command.Parameters.Add(new() { Value = Source });
+        command.Parameters.Add(Nullable(TraceParent(), NpgsqlDbType.Text));
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Accounts (of one tenant, or all) whose available balance is not the sum of their ledger.</summary>
+    public async Task<(int Accounts, IReadOnlyList<LedgerMismatch> Mismatches)> VerifyAsync(Guid? tenantId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT a.id, a.tenant_id, a.location_id, a.available_tokens, coalesce(l.total, 0),
+                   count(*) OVER () AS accounts
+            FROM token_accounts a
+            LEFT JOIN (SELECT account_id, sum(amount)::bigint AS total FROM ledger_entries GROUP BY account_id) l ON l.account_id = a.id
+            WHERE $1::uuid IS NULL OR a.tenant_id = $1
+            """);
+        command.Parameters.Add(Nullable(tenantId, NpgsqlDbType.Uuid));
+        var accounts = 0;
+        var mismatches = new List<LedgerMismatch>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            accounts = (int)reader.GetInt64(5);
+            if (reader.GetInt64(3) != reader.GetInt64(4))
+            {
+                mismatches.Add(new LedgerMismatch(reader.GetGuid(0), reader.GetGuid(1), NullableGuid(reader, 2), reader.GetInt64(3), reader.GetInt64(4)));
+            }
+        }
+        return (accounts, mismatches);
+    }
+
+    async Task<SettleResult> SettleAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddRange(parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new SettleResult(
+            reader.GetString(0), reader.GetGuid(1), NullableGuid(reader, 2), reader.GetInt64(3),
+            reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6));
+    }
+
+    static async Task<IReadOnlyList<Guid>> ReadGuidsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+        return ids;
+    }
+
+    static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
+
+    static Guid? NullableGuid(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetGuid(ordinal);
+
+    static string? TraceParent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
+}
+
+public sealed record HoldCommand(
+    Guid TenantId, Guid? LocationId, string OperationType, long Quantity, string IdempotencyKey, int TtlSeconds,
+    Guid? UserId = null, string? SessionId = null, string? Description = null, JsonElement? Metadata = null);
+
+public sealed record UsageCommand(
+    Guid TenantId, Guid? LocationId, Guid? UserId, string? SessionId, string OperationType, long Tokens, string? Description, string Key);

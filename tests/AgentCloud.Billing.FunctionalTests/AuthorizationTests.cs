@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using AgentCloud.Billing.Model;
+using AgentCloud.Contracts.Billing;
+using AgentCloud.Testing;
+using Xunit;
+
+namespace AgentCloud.Billing.FunctionalTests;
+
+public sealed class AuthorizationTests(BillingFactory factory) : IClassFixture<BillingFactory>
+{
+    readonly BillingClient _billing = new(factory);
+
+    [Fact]
+    public async Task Members_read_their_balance_and_usage_but_only_admins_buy_tokens()
+    {
+        var tenant = Guid.NewGuid();
+        await _billing.PurchaseAsync(tenant, 100);
+        var member = _billing.MemberOf(tenant);
+
+        using var balance = await member.GetAsync($"/tokens/balance/{tenant}");
+        using var usage = await member.GetAsync($"/tokens/usage/{tenant}");
+        using var purchase = await member.PostAsJsonAsync($"/tokens/add/{tenant}", new AddTokensRequest(1000));
+        using var asService = await _billing.ToolGateway.PostAsJsonAsync($"/tokens/add/{tenant}", new AddTokensRequest(1000));
+        using var anonymous = await factory.CreateClient().GetAsync($"/tokens/balance/{tenant}");
+
+        Assert.Equal(HttpStatusCode.OK, balance.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, usage.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, purchase.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, asService.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(100, (await _billing.BalanceAsync(tenant)).AvailableTokens);
+    }
+
+    [Fact]
+    public async Task Holds_are_for_tool_gateway_and_agents_only()
+    {
+        var tenant = Guid.NewGuid();
+        await _billing.PurchaseAsync(tenant, 100);
+        var request = new PlaceHoldRequest(tenant, OperationTypes.Sms, "k");
+
+        using var asAdmin = await _billing.AdminOf(tenant).PostAsJsonAsync("/tokens/holds", request);
+        using var asCredentials = await factory.CreateClient(TestTokens.Service("credentials")).PostAsJsonAsync("/tokens/holds", request);
+        using var asAgents = await _billing.Agents.PostAsJsonAsync("/tokens/holds", request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, asAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, asCredentials.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, asAgents.StatusCode);
+        Assert.Equal(99, (await _billing.BalanceAsync(tenant)).AvailableTokens);
+    }
+
+    [Fact]
+    public async Task Another_tenant_sees_404_for_balance_usage_purchases_settings_and_verification()
+    {
+        var (tenantA, tenantB) = (Guid.NewGuid(), Guid.NewGuid());
+        await _billing.PurchaseAsync(tenantA, 100);
+        var a = _billing.AdminOf(tenantA);
+        var b = _billing.AdminOf(tenantB);
+
+        await TenantIsolation.AssertTenantIsolatedAsync(a, b, $"/tokens/balance/{tenantA}", canDelete: false);
+        await TenantIsolation.AssertTenantIsolatedAsync(a, b, $"/tokens/usage/{tenantA}", canDelete: false);
+        await TenantIsolation.AssertTenantIsolatedAsync(a, b, $"/tokens/ledger/verify/{tenantA}", canDelete: false);
+        using var purchase = await b.PostAsJsonAsync($"/tokens/add/{tenantA}", new AddTokensRequest(1000));
+        using var settings = await b.PutAsJsonAsync($"/tokens/settings/{tenantA}", new BillingSettingsRequest(5));
+
+        Assert.Equal(HttpStatusCode.NotFound, purchase.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, settings.StatusCode);
+        var balance = await _billing.BalanceAsync(tenantA);
+        Assert.Equal((100L, 100L), (balance.AvailableTokens, balance.LowBalanceThreshold));
+    }
+}
