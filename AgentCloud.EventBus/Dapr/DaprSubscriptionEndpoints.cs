@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AgentCloud.EventBus.CloudEvents;
 using AgentCloud.EventBus.Hosting;
+using AgentCloud.EventBus.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -73,6 +74,7 @@ public static class DaprSubscriptionEndpoints
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning(e, "Handler for {Type} {EventId} failed; asking Dapr to retry", cloudEvent.Type, cloudEvent.Id);
+            EventBusTelemetry.Retried.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", cloudEvent.Type));
             return TypedResults.Ok(DaprDeliveryResponse.Retry);
         }
     }

@@ -40,6 +40,17 @@ public sealed class EventBusOptions
 
     public int OutboxBatchSize { get; set; } = 200;
 
+    /// <summary>Published outbox rows are deleted after this long (kept a while for diagnosis).</summary>
+    public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Inbox rows are deleted after this long. Keep it longer than any redelivery can come late (stream retention,
+    /// dead-letter replays): an event redelivered after its inbox row is gone would run its handlers again.
+    /// </summary>
+    public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(14);
+
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Dapr's pub/sub component name.</summary>
     public string PubSubName { get; set; } = "pubsub";
 

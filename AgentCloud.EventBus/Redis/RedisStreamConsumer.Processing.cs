@@ -90,7 +90,7 @@ sealed partial class RedisStreamConsumer
     [LoggerMessage(LogLevel.Warning, "Consumer group missing ({Reason}); creating it again")]
     partial void LogGroupMissing(string reason);
 
-    [LoggerMessage(LogLevel.Warning, "Redis unavailable to the event consumer; retrying in 1 s")]
+    [LoggerMessage(LogLevel.Warning, "Redis command failed in the event consumer; retrying in 1 s")]
     partial void LogRedisUnavailable(Exception exception);
 
     [LoggerMessage(LogLevel.Information, "Claimed {Count} messages from {Stream} left pending by {Consumers}")]

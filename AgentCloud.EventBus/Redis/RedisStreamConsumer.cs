@@ -31,8 +31,6 @@ sealed partial class RedisStreamConsumer(
 
     sealed record Retry(StreamEntry Entry, int Attempt, DateTimeOffset Due);
 
-    public string ConsumerName => _commands.Consumer;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (subscriptions.Topics.Count == 0)
@@ -81,7 +79,7 @@ sealed partial class RedisStreamConsumer(
                 LogGroupMissing(e.Message);
                 await EnsureGroupsAsync(streams);
             }
-            catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or TimeoutException)
+            catch (Exception e) when (e is RedisException or TimeoutException)
             {
                 LogRedisUnavailable(e);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
