@@ -19,6 +19,12 @@ public sealed class EventBusOptions
     /// <summary>Retention: each topic's stream is trimmed to about this many entries (<c>MAXLEN ~</c>) on every publish.</summary>
     public int MaxStreamLength { get; set; } = 100_000;
 
+    /// <summary>
+    /// Where a consumer group starts when it is first created: <c>0</c> (default) takes every event still retained in
+    /// the stream, so nothing published before the service's first start is missed; <c>$</c> takes only new events.
+    /// </summary>
+    public string NewGroupStartId { get; set; } = "0";
+
     public int MaxAttempts { get; set; } = 5;
 
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);

@@ -40,7 +40,7 @@ sealed partial class RedisStreamConsumer(
         var consumer = string.IsNullOrEmpty(_options.ConsumerName)
             ? $"{_options.AppId}-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}"
             : _options.ConsumerName;
-        _commands = new StreamCommands(redis.GetDatabase(), _options.AppId, consumer);
+        _commands = new StreamCommands(redis.GetDatabase(), _options.AppId, consumer, _options.NewGroupStartId);
         foreach (var topic in subscriptions.Topics)
         {
             _topicOf[_keys.Stream(topic)] = topic;
