@@ -34,6 +34,13 @@ public sealed class EventBusOptions
     /// <summary>A message pending this long with no ack belongs to a consumer presumed dead; another replica claims it.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A consumer name idle this long, with nothing pending and no heartbeat key, belongs to a replica that is gone and
+    /// is removed from the group. (Redis 7.0 does not refresh a consumer's idle time on empty reads, so live replicas
+    /// keep a heartbeat key with this time-to-live.)
+    /// </summary>
+    public TimeSpan DeadConsumerAfter { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Fallback poll when no pub/sub wake-up arrives (a missed notification costs at most this much latency).</summary>
     public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -96,6 +96,9 @@ sealed partial class RedisStreamConsumer
     [LoggerMessage(LogLevel.Information, "Claimed {Count} messages from {Stream} left pending by {Consumers}")]
     partial void LogReclaimed(int count, string stream, string consumers);
 
+    [LoggerMessage(LogLevel.Information, "Removed consumer {Consumer} (idle, nothing pending) from {Stream}")]
+    partial void LogConsumerRemoved(string consumer, string stream);
+
     [LoggerMessage(LogLevel.Warning, "Handler for {Type} {EventId} failed (attempt {Attempt} of {MaxAttempts}); retrying in {DelayMs} ms")]
     partial void LogRetrying(Exception exception, string type, string eventId, int attempt, int maxAttempts, double delayMs);
 

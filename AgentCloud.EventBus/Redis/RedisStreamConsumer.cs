@@ -53,6 +53,8 @@ sealed partial class RedisStreamConsumer(
 
         var reclaimEvery = TimeSpan.FromMilliseconds(Math.Max(50, _options.VisibilityTimeout.TotalMilliseconds / 4));
         var nextReclaim = DateTimeOffset.UtcNow;
+        var nextCleanup = DateTimeOffset.UtcNow + _options.DeadConsumerAfter / 2;
+        var nextHeartbeat = DateTimeOffset.UtcNow;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -62,6 +64,16 @@ sealed partial class RedisStreamConsumer(
                 {
                     worked |= await ReclaimAsync(streams, stoppingToken);
                     nextReclaim = DateTimeOffset.UtcNow + reclaimEvery;
+                }
+                if (DateTimeOffset.UtcNow >= nextHeartbeat)
+                {
+                    await redis.GetDatabase().StringSetAsync(_keys.Heartbeat(_options.AppId, consumer), "1", _options.DeadConsumerAfter);
+                    nextHeartbeat = DateTimeOffset.UtcNow + _options.DeadConsumerAfter / 3;
+                }
+                if (DateTimeOffset.UtcNow >= nextCleanup)
+                {
+                    await RemoveDeadConsumersAsync(streams);
+                    nextCleanup = DateTimeOffset.UtcNow + _options.CleanupInterval;
                 }
                 var entries = await _commands.ReadNewAsync(streams, _options.BatchSize);
                 if (entries.Count > 0)
@@ -124,6 +136,29 @@ sealed partial class RedisStreamConsumer(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // Slept the whole interval without a nudge: time for the fallback poll.
+        }
+    }
+
+    /// <summary>
+    /// Only names with nothing pending (deleting a consumer drops its pending entries; those are reclaimed first) and no
+    /// heartbeat (a live but quiet replica looks idle to Redis 7.0).
+    /// </summary>
+    async Task RemoveDeadConsumersAsync(IReadOnlyList<string> streams)
+    {
+        var db = redis.GetDatabase();
+        foreach (var stream in streams)
+        {
+            var candidates = (await _commands.ConsumersAsync(stream))
+                .Where(c => c.Pending == 0 && c.Name != _commands.Consumer && c.IdleMilliseconds >= _options.DeadConsumerAfter.TotalMilliseconds);
+            foreach (var gone in candidates)
+            {
+                if (await db.KeyExistsAsync(_keys.Heartbeat(_options.AppId, gone.Name)))
+                {
+                    continue;
+                }
+                await _commands.DeleteConsumerAsync(stream, gone.Name);
+                LogConsumerRemoved(gone.Name, stream);
+            }
         }
     }
 

@@ -56,6 +56,12 @@ sealed class StreamCommands(IDatabase db, string group, string consumer, string 
             : StreamReplies.Entries(stream, await db.ExecuteAsync("XCLAIM",
                 [stream, group, consumer, (long)minIdle.TotalMilliseconds, .. ids]));
 
+    public async Task<List<ConsumerInfo>> ConsumersAsync(string stream) =>
+        StreamReplies.Consumers(await db.ExecuteAsync("XINFO", "CONSUMERS", stream, group));
+
+    public async Task DeleteConsumerAsync(string stream, string name) =>
+        await db.ExecuteAsync("XGROUP", "DELCONSUMER", stream, group, name);
+
     public async Task DeadLetterAsync(StreamEntry entry, string topic, string deadLetterStream, string error, int attempts, int maxLength) =>
         await db.ScriptEvaluateAsync(DeadLetterScript, [entry.Stream, deadLetterStream],
         [
