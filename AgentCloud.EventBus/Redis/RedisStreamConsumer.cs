@@ -45,11 +45,9 @@ sealed partial class RedisStreamConsumer(
         {
             _topicOf[_keys.Stream(topic)] = topic;
             _topicOf[_keys.Replay(topic, _options.AppId)] = topic;
-            await redis.GetSubscriber().SubscribeAsync(_keys.Notify(topic), (_, _) => _wake.Writer.TryWrite(true));
         }
         var streams = _topicOf.Keys.ToList();
-        await EnsureGroupsAsync(streams);
-        LogStarted(consumer, _options.AppId, string.Join(", ", subscriptions.Topics));
+        var ready = false;
 
         var reclaimEvery = TimeSpan.FromMilliseconds(Math.Max(50, _options.VisibilityTimeout.TotalMilliseconds / 4));
         var nextReclaim = DateTimeOffset.UtcNow;
@@ -59,6 +57,17 @@ sealed partial class RedisStreamConsumer(
         {
             try
             {
+                if (!ready)
+                {
+                    // Inside the loop so that a Redis that is down at start-up delays the consumer instead of failing the host.
+                    foreach (var topic in subscriptions.Topics)
+                    {
+                        await redis.GetSubscriber().SubscribeAsync(_keys.Notify(topic), (_, _) => _wake.Writer.TryWrite(true));
+                    }
+                    await EnsureGroupsAsync(streams);
+                    ready = true;
+                    LogStarted(consumer, _options.AppId, string.Join(", ", subscriptions.Topics));
+                }
                 var worked = await RetryDueAsync(stoppingToken);
                 if (DateTimeOffset.UtcNow >= nextReclaim)
                 {
@@ -83,7 +92,7 @@ sealed partial class RedisStreamConsumer(
                 }
                 if (!worked)
                 {
-                    await SleepAsync(nextReclaim, stoppingToken);
+                    await SleepAsync(Earliest(nextReclaim, nextHeartbeat, nextCleanup), stoppingToken);
                 }
             }
             catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
@@ -107,12 +116,14 @@ sealed partial class RedisStreamConsumer(
         }
     }
 
-    async Task SleepAsync(DateTimeOffset nextReclaim, CancellationToken cancellationToken)
+    static DateTimeOffset Earliest(params DateTimeOffset[] times) => times.Min();
+
+    async Task SleepAsync(DateTimeOffset nextTimer, CancellationToken cancellationToken)
     {
         var until = DateTimeOffset.UtcNow + _options.IdlePollInterval;
-        if (nextReclaim < until)
+        if (nextTimer < until)
         {
-            until = nextReclaim;
+            until = nextTimer;
         }
         foreach (var retry in _retries.Values)
         {

@@ -29,8 +29,7 @@ public sealed class RetentionAndMetricsTests
             scope.ServiceProvider.GetRequiredService<IIntegrationEventOutbox>().Add(db, @event);
             await db.SaveChangesAsync();
         }
-        await app.Probe.WaitForAsync(calls => calls.Any(c => c.EventId == @event.Id), Timeout);
-        Assert.Equal(1, await Probes.ScalarAsync(database, "SELECT count(*) FROM event_bus_inbox"));
+        await Probes.EventuallyAsync(async () => await Probes.ScalarAsync(database, "SELECT count(*) FROM event_bus_inbox") == 1, Timeout, "handled");
 
         await Probes.EventuallyAsync(async () => await Probes.ScalarAsync(database, "SELECT count(*) FROM event_bus_outbox") == 0, Timeout, "outbox cleaned");
         Assert.Equal(1, await Probes.ScalarAsync(database, "SELECT count(*) FROM event_bus_inbox")); // inbox kept longer
