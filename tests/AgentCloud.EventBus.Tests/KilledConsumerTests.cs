@@ -3,10 +3,11 @@ using AgentCloud.EventBus.Redis;
 using AgentCloud.EventBus.TestConsumer;
 using AgentCloud.EventBus.Tests.Support;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace AgentCloud.EventBus.Tests;
 
-public sealed class KilledConsumerTests
+public sealed class KilledConsumerTests(ITestOutputHelper output)
 {
     const string Topic = "agentcloud.test.work-requested";
 
@@ -22,7 +23,8 @@ public sealed class KilledConsumerTests
             await publisher.Bus.PublishAsync(@event);
         }
 
-        using (var doomed = StartChild(settings.With("EventBus:ConsumerName", "doomed"), out var committed))
+        var childOutput = new List<string>();
+        using (var doomed = StartChild(settings.With("EventBus:ConsumerName", "doomed"), childOutput, out var committed))
         {
             try
             {
@@ -36,6 +38,10 @@ public sealed class KilledConsumerTests
                 {
                     doomed.Kill(entireProcessTree: true);
                 }
+                lock (childOutput)
+                {
+                    output.WriteLine(string.Join('\n', childOutput)); // the child's log, shown when the test fails
+                }
             }
         }
         Assert.Equal(1, await Probes.ScalarAsync(database, "SELECT count(*) FROM effects WHERE event_id = @id", ("id", @event.Id)));
@@ -48,7 +54,7 @@ public sealed class KilledConsumerTests
         Assert.Equal(1, await Probes.ScalarAsync(database, "SELECT count(*) FROM effects WHERE event_id = @id", ("id", @event.Id)));
     }
 
-    static Process StartChild(IReadOnlyDictionary<string, string?> settings, out TaskCompletionSource<string> committed)
+    static Process StartChild(IReadOnlyDictionary<string, string?> settings, List<string> output, out TaskCompletionSource<string> committed)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -63,7 +69,6 @@ public sealed class KilledConsumerTests
             start.Environment[key.Replace(":", "__")] = value;
         }
         var signal = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new List<string>();
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) =>
         {
