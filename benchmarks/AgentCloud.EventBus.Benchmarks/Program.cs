@@ -88,6 +88,7 @@ IHost BuildHost(string appId, string? database)
         ["ConnectionStrings:redis"] = redis.ConnectionString,
         ["ConnectionStrings:benchdb"] = database,
         ["EventBus:AppId"] = appId,
+        ["EventBus:StreamPrefix"] = $"{appId}:", // each scenario its own streams: a new group would otherwise read the last one's events
         ["EventBus:BatchSize"] = "500",
         ["EventBus:Concurrency"] = "8",
     });
