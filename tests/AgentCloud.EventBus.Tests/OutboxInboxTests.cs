@@ -99,6 +99,23 @@ public sealed class OutboxInboxTests
         Assert.Equal(1, await Probes.ScalarAsync(database, "SELECT count(*) FROM event_bus_inbox WHERE event_id = @id", ("id", @event.Id)));
     }
 
+    [Fact]
+    public async Task Library_tables_come_from_its_own_migration_applied_after_the_services_and_recorded_once()
+    {
+        var settings = await (await TestSettings.ForRedisAsync()).WithDatabaseAsync();
+        var database = settings["ConnectionStrings:effectsdb"]!;
+        var app = TestApp.Build(settings);
+        var runner = app.Services.GetRequiredService<SqlMigrationRunner>();
+        runner.Include(typeof(OutboxMessage).Assembly); // a second Include of the same scripts changes nothing
+
+        Assert.Equal(["0001_effects", "eventbus_0001_outbox_inbox"], runner.Scripts.Select(s => s.Version));
+        Assert.Equal(["0001_effects", "eventbus_0001_outbox_inbox"], await runner.ApplyAsync());
+        Assert.Empty(await runner.ApplyAsync());
+        Assert.Throws<InvalidOperationException>(() => runner.Include(typeof(OutboxMessage).Assembly));
+        await app.DisposeAsync();
+        Assert.Equal(2, await Probes.ScalarAsync(database, "SELECT count(*) FROM schema_history"));
+    }
+
     static async Task StageAsync(IServiceProvider services, WorkRequested @event, bool commit)
     {
         await using var scope = services.CreateAsyncScope();
