@@ -2,10 +2,13 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AgentCloud.EventBus.CloudEvents;
 using AgentCloud.EventBus.Hosting;
+using AgentCloud.EventBus.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -35,9 +38,19 @@ public static class DaprSubscriptionEndpoints
 
     public static IEndpointRouteBuilder MapEventBusDaprEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/dapr/subscribe", ListSubscriptions).ExcludeFromDescription();
-        app.MapPost(RoutePrefix + "{topic}", Deliver).ExcludeFromDescription();
+        // The sidecar calls without a platform token; it proves itself with APP_API_TOKEN when one is configured.
+        var sidecar = app.MapGroup("").AllowAnonymous().AddEndpointFilter(RequireSidecarToken).ExcludeFromDescription();
+        sidecar.MapGet("/dapr/subscribe", ListSubscriptions);
+        sidecar.MapPost(RoutePrefix + "{topic}", Deliver);
         return app;
+    }
+
+    static async ValueTask<object?> RequireSidecarToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var expected = context.HttpContext.RequestServices.GetRequiredService<IConfiguration>()["APP_API_TOKEN"];
+        return string.IsNullOrEmpty(expected) || context.HttpContext.Request.Headers["dapr-api-token"] == expected
+            ? await next(context)
+            : TypedResults.Unauthorized();
     }
 
     static Ok<DaprSubscription[]> ListSubscriptions(Subscriptions subscriptions, IOptions<EventBusOptions> options) =>
@@ -73,6 +86,7 @@ public static class DaprSubscriptionEndpoints
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning(e, "Handler for {Type} {EventId} failed; asking Dapr to retry", cloudEvent.Type, cloudEvent.Id);
+            EventBusTelemetry.Retried.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", cloudEvent.Type));
             return TypedResults.Ok(DaprDeliveryResponse.Retry);
         }
     }

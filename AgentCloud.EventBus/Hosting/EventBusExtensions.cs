@@ -21,6 +21,10 @@ public static class EventBusExtensions
     /// </summary>
     public static IEventBusBuilder AddEventBus(this IHostApplicationBuilder builder)
     {
+        if (builder.Services.Any(d => d.ServiceType == typeof(EventDispatcher)))
+        {
+            return new EventBusBuilder(builder);
+        }
         var section = builder.Configuration.GetSection("EventBus");
         var transport = section["Transport"] ?? "redis";
         builder.Services.Configure<EventBusOptions>(section);

@@ -19,6 +19,12 @@ public sealed class EventBusOptions
     /// <summary>Retention: each topic's stream is trimmed to about this many entries (<c>MAXLEN ~</c>) on every publish.</summary>
     public int MaxStreamLength { get; set; } = 100_000;
 
+    /// <summary>
+    /// Where a consumer group starts when it is first created: <c>0</c> (default) takes every event still retained in
+    /// the stream, so nothing published before the service's first start is missed; <c>$</c> takes only new events.
+    /// </summary>
+    public string NewGroupStartId { get; set; } = "0";
+
     public int MaxAttempts { get; set; } = 5;
 
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
@@ -27,6 +33,13 @@ public sealed class EventBusOptions
 
     /// <summary>A message pending this long with no ack belongs to a consumer presumed dead; another replica claims it.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A consumer name idle this long, with nothing pending and no heartbeat key, belongs to a replica that is gone and
+    /// is removed from the group. (Redis 7.0 does not refresh a consumer's idle time on empty reads, so live replicas
+    /// keep a heartbeat key with this time-to-live.)
+    /// </summary>
+    public TimeSpan DeadConsumerAfter { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Fallback poll when no pub/sub wake-up arrives (a missed notification costs at most this much latency).</summary>
     public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -39,6 +52,17 @@ public sealed class EventBusOptions
     public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public int OutboxBatchSize { get; set; } = 200;
+
+    /// <summary>Published outbox rows are deleted after this long (kept a while for diagnosis).</summary>
+    public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Inbox rows are deleted after this long. Keep it longer than any redelivery can come late (stream retention,
+    /// dead-letter replays): an event redelivered after its inbox row is gone would run its handlers again.
+    /// </summary>
+    public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(14);
+
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Dapr's pub/sub component name.</summary>
     public string PubSubName { get; set; } = "pubsub";

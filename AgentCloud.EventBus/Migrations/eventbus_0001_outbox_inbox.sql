@@ -14,3 +14,5 @@ CREATE TABLE event_bus_inbox (
     event_id text NOT NULL,
     processed_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (consumer, event_id));
+
+CREATE INDEX event_bus_inbox_processed_at ON event_bus_inbox (processed_at);

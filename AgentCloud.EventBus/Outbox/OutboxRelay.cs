@@ -21,12 +21,18 @@ sealed partial class OutboxRelay<TContext>(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var nextCleanup = DateTimeOffset.UtcNow;
         while (!stoppingToken.IsCancellationRequested)
         {
             int relayed;
             try
             {
                 relayed = await RelayBatchAsync(stoppingToken);
+                if (DateTimeOffset.UtcNow >= nextCleanup)
+                {
+                    await CleanupAsync(stoppingToken);
+                    nextCleanup = DateTimeOffset.UtcNow + options.Value.CleanupInterval;
+                }
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException or HttpRequestException or StackExchange.Redis.RedisException or TimeoutException)
             {
@@ -61,6 +67,25 @@ sealed partial class OutboxRelay<TContext>(
         await transaction.CommitAsync(cancellationToken);
         return batch.Count;
     }
+
+    /// <summary>Deletes published outbox rows and old inbox rows past their retention.</summary>
+    public async Task CleanupAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var outboxBefore = DateTimeOffset.UtcNow - options.Value.OutboxRetention;
+        var inboxBefore = DateTimeOffset.UtcNow - options.Value.InboxRetention;
+        var outbox = await db.Database.ExecuteSqlAsync(
+            $"DELETE FROM event_bus_outbox WHERE published_at IS NOT NULL AND published_at < {outboxBefore}", cancellationToken);
+        var inbox = await db.Database.ExecuteSqlAsync($"DELETE FROM event_bus_inbox WHERE processed_at < {inboxBefore}", cancellationToken);
+        if (outbox + inbox > 0)
+        {
+            LogCleanedUp(outbox, inbox);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Deleted {Outbox} published outbox rows and {Inbox} inbox rows past retention")]
+    partial void LogCleanedUp(int outbox, int inbox);
 
     [LoggerMessage(LogLevel.Warning, "Outbox relay failed; retrying after the poll interval")]
     partial void LogRelayFailed(Exception exception);

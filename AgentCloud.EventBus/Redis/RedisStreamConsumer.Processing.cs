@@ -90,11 +90,14 @@ sealed partial class RedisStreamConsumer
     [LoggerMessage(LogLevel.Warning, "Consumer group missing ({Reason}); creating it again")]
     partial void LogGroupMissing(string reason);
 
-    [LoggerMessage(LogLevel.Warning, "Redis unavailable to the event consumer; retrying in 1 s")]
+    [LoggerMessage(LogLevel.Warning, "Redis command failed in the event consumer; retrying in 1 s")]
     partial void LogRedisUnavailable(Exception exception);
 
     [LoggerMessage(LogLevel.Information, "Claimed {Count} messages from {Stream} left pending by {Consumers}")]
     partial void LogReclaimed(int count, string stream, string consumers);
+
+    [LoggerMessage(LogLevel.Information, "Removed consumer {Consumer} (idle, nothing pending) from {Stream}")]
+    partial void LogConsumerRemoved(string consumer, string stream);
 
     [LoggerMessage(LogLevel.Warning, "Handler for {Type} {EventId} failed (attempt {Attempt} of {MaxAttempts}); retrying in {DelayMs} ms")]
     partial void LogRetrying(Exception exception, string type, string eventId, int attempt, int maxAttempts, double delayMs);

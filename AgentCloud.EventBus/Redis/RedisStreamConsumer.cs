@@ -31,8 +31,6 @@ sealed partial class RedisStreamConsumer(
 
     sealed record Retry(StreamEntry Entry, int Attempt, DateTimeOffset Due);
 
-    public string ConsumerName => _commands.Consumer;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (subscriptions.Topics.Count == 0)
@@ -42,28 +40,49 @@ sealed partial class RedisStreamConsumer(
         var consumer = string.IsNullOrEmpty(_options.ConsumerName)
             ? $"{_options.AppId}-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}"
             : _options.ConsumerName;
-        _commands = new StreamCommands(redis.GetDatabase(), _options.AppId, consumer);
+        _commands = new StreamCommands(redis.GetDatabase(), _options.AppId, consumer, _options.NewGroupStartId);
         foreach (var topic in subscriptions.Topics)
         {
             _topicOf[_keys.Stream(topic)] = topic;
             _topicOf[_keys.Replay(topic, _options.AppId)] = topic;
-            await redis.GetSubscriber().SubscribeAsync(_keys.Notify(topic), (_, _) => _wake.Writer.TryWrite(true));
         }
         var streams = _topicOf.Keys.ToList();
-        await EnsureGroupsAsync(streams);
-        LogStarted(consumer, _options.AppId, string.Join(", ", subscriptions.Topics));
+        var ready = false;
 
         var reclaimEvery = TimeSpan.FromMilliseconds(Math.Max(50, _options.VisibilityTimeout.TotalMilliseconds / 4));
         var nextReclaim = DateTimeOffset.UtcNow;
+        var nextCleanup = DateTimeOffset.UtcNow + _options.DeadConsumerAfter / 2;
+        var nextHeartbeat = DateTimeOffset.UtcNow;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (!ready)
+                {
+                    // Inside the loop so that a Redis that is down at start-up delays the consumer instead of failing the host.
+                    foreach (var topic in subscriptions.Topics)
+                    {
+                        await redis.GetSubscriber().SubscribeAsync(_keys.Notify(topic), (_, _) => _wake.Writer.TryWrite(true));
+                    }
+                    await EnsureGroupsAsync(streams);
+                    ready = true;
+                    LogStarted(consumer, _options.AppId, string.Join(", ", subscriptions.Topics));
+                }
                 var worked = await RetryDueAsync(stoppingToken);
                 if (DateTimeOffset.UtcNow >= nextReclaim)
                 {
                     worked |= await ReclaimAsync(streams, stoppingToken);
                     nextReclaim = DateTimeOffset.UtcNow + reclaimEvery;
+                }
+                if (DateTimeOffset.UtcNow >= nextHeartbeat)
+                {
+                    await redis.GetDatabase().StringSetAsync(_keys.Heartbeat(_options.AppId, consumer), "1", _options.DeadConsumerAfter);
+                    nextHeartbeat = DateTimeOffset.UtcNow + _options.DeadConsumerAfter / 3;
+                }
+                if (DateTimeOffset.UtcNow >= nextCleanup)
+                {
+                    await RemoveDeadConsumersAsync(streams);
+                    nextCleanup = DateTimeOffset.UtcNow + _options.CleanupInterval;
                 }
                 var entries = await _commands.ReadNewAsync(streams, _options.BatchSize);
                 if (entries.Count > 0)
@@ -73,7 +92,7 @@ sealed partial class RedisStreamConsumer(
                 }
                 if (!worked)
                 {
-                    await SleepAsync(nextReclaim, stoppingToken);
+                    await SleepAsync(Earliest(nextReclaim, nextHeartbeat, nextCleanup), stoppingToken);
                 }
             }
             catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
@@ -81,7 +100,7 @@ sealed partial class RedisStreamConsumer(
                 LogGroupMissing(e.Message);
                 await EnsureGroupsAsync(streams);
             }
-            catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or TimeoutException)
+            catch (Exception e) when (e is RedisException or TimeoutException)
             {
                 LogRedisUnavailable(e);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
@@ -97,12 +116,14 @@ sealed partial class RedisStreamConsumer(
         }
     }
 
-    async Task SleepAsync(DateTimeOffset nextReclaim, CancellationToken cancellationToken)
+    static DateTimeOffset Earliest(params DateTimeOffset[] times) => times.Min();
+
+    async Task SleepAsync(DateTimeOffset nextTimer, CancellationToken cancellationToken)
     {
         var until = DateTimeOffset.UtcNow + _options.IdlePollInterval;
-        if (nextReclaim < until)
+        if (nextTimer < until)
         {
-            until = nextReclaim;
+            until = nextTimer;
         }
         foreach (var retry in _retries.Values)
         {
@@ -126,6 +147,29 @@ sealed partial class RedisStreamConsumer(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // Slept the whole interval without a nudge: time for the fallback poll.
+        }
+    }
+
+    /// <summary>
+    /// Only names with nothing pending (deleting a consumer drops its pending entries; those are reclaimed first) and no
+    /// heartbeat (a live but quiet replica looks idle to Redis 7.0).
+    /// </summary>
+    async Task RemoveDeadConsumersAsync(IReadOnlyList<string> streams)
+    {
+        var db = redis.GetDatabase();
+        foreach (var stream in streams)
+        {
+            var candidates = (await _commands.ConsumersAsync(stream))
+                .Where(c => c.Pending == 0 && c.Name != _commands.Consumer && c.IdleMilliseconds >= _options.DeadConsumerAfter.TotalMilliseconds);
+            foreach (var gone in candidates)
+            {
+                if (await db.KeyExistsAsync(_keys.Heartbeat(_options.AppId, gone.Name)))
+                {
+                    continue;
+                }
+                await _commands.DeleteConsumerAsync(stream, gone.Name);
+                LogConsumerRemoved(gone.Name, stream);
+            }
         }
     }
 

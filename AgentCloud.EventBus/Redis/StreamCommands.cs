@@ -3,7 +3,7 @@ using StackExchange.Redis;
 namespace AgentCloud.EventBus.Redis;
 
 /// <summary>The consumer-group commands, as one consumer of one group sees them.</summary>
-sealed class StreamCommands(IDatabase db, string group, string consumer)
+sealed class StreamCommands(IDatabase db, string group, string consumer, string newGroupStartId)
 {
     // Dead-lettering and acking in one script: a message is never both gone from the group and missing from the DLQ.
     const string DeadLetterScript = """
@@ -16,12 +16,12 @@ sealed class StreamCommands(IDatabase db, string group, string consumer)
 
     public string Consumer => consumer;
 
-    /// <summary>Creates the group at the start of the stream, so events published before the service first ran are kept.</summary>
+    /// <summary>Creates the group (at <c>newGroupStartId</c>) and the stream if missing.</summary>
     public async Task EnsureGroupAsync(string stream)
     {
         try
         {
-            await db.ExecuteAsync("XGROUP", "CREATE", stream, group, "0", "MKSTREAM");
+            await db.ExecuteAsync("XGROUP", "CREATE", stream, group, newGroupStartId, "MKSTREAM");
         }
         catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {
@@ -55,6 +55,12 @@ sealed class StreamCommands(IDatabase db, string group, string consumer)
             ? []
             : StreamReplies.Entries(stream, await db.ExecuteAsync("XCLAIM",
                 [stream, group, consumer, (long)minIdle.TotalMilliseconds, .. ids]));
+
+    public async Task<List<ConsumerInfo>> ConsumersAsync(string stream) =>
+        StreamReplies.Consumers(await db.ExecuteAsync("XINFO", "CONSUMERS", stream, group));
+
+    public async Task DeleteConsumerAsync(string stream, string name) =>
+        await db.ExecuteAsync("XGROUP", "DELCONSUMER", stream, group, name);
 
     public async Task DeadLetterAsync(StreamEntry entry, string topic, string deadLetterStream, string error, int attempts, int maxLength) =>
         await db.ScriptEvaluateAsync(DeadLetterScript, [entry.Stream, deadLetterStream],

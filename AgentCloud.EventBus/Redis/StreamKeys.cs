@@ -3,7 +3,8 @@ namespace AgentCloud.EventBus.Redis;
 /// <summary>
 /// Key layout: <c>{prefix}{topic}</c> is the topic's stream (one consumer group per service); replays for one group go to
 /// <c>{prefix}{topic}:replay:{group}</c> so other groups do not see them again; <c>{prefix}{topic}:dead:{group}</c> holds
-/// that group's dead letters; <c>{prefix}notify:{topic}</c> is the pub/sub channel that wakes pollers.
+/// that group's dead letters; <c>{prefix}notify:{topic}</c> is the pub/sub channel that wakes pollers;
+/// <c>{prefix}alive:{group}:{consumer}</c> is a live replica's heartbeat.
 /// </summary>
 public sealed record StreamKeys(string Prefix)
 {
@@ -14,4 +15,6 @@ public sealed record StreamKeys(string Prefix)
     public string DeadLetter(string topic, string group) => $"{Prefix}{topic}:dead:{group}";
 
     public string Notify(string topic) => $"{Prefix}notify:{topic}";
+
+    public string Heartbeat(string group, string consumer) => $"{Prefix}alive:{group}:{consumer}";
 }

@@ -4,6 +4,8 @@ namespace AgentCloud.EventBus.Redis;
 
 public sealed record StreamEntry(string Stream, string Id, IReadOnlyDictionary<string, string> Fields);
 
+public sealed record ConsumerInfo(string Name, long Pending, long IdleMilliseconds);
+
 public sealed record PendingEntry(string Id, string Consumer, long IdleMilliseconds, long Deliveries);
 
 /// <summary>Parses stream replies from <c>ExecuteAsync</c> (SE.Redis 1.2.6 has no stream API), shapes as in Redis 7.0.</summary>
@@ -49,6 +51,21 @@ static class StreamReplies
         }
         return entries;
     }
+
+    /// <summary>XINFO CONSUMERS: one flat [name, n, pending, p, idle, ms, ...] array per consumer (7.2 adds fields).</summary>
+    public static List<ConsumerInfo> Consumers(RedisResult result) =>
+        result.IsNull
+            ? []
+            : ((RedisResult[])result!).Select(item =>
+            {
+                var flat = (RedisResult[])item!;
+                var fields = new Dictionary<string, RedisResult>();
+                for (var i = 0; i + 1 < flat.Length; i += 2)
+                {
+                    fields[(string)flat[i]!] = flat[i + 1];
+                }
+                return new ConsumerInfo((string)fields["name"]!, (long)fields["pending"], (long)fields["idle"]);
+            }).ToList();
 
     /// <summary>XPENDING extended form: [[id, consumer, idle-ms, deliveries], ...].</summary>
     public static List<PendingEntry> Pending(RedisResult result) =>

@@ -34,7 +34,10 @@ public static class TestApp
             bus.AddOutboxInbox<EffectsDbContext>();
         }
 
+        builder.AddServiceDefaults();
+
         var app = builder.Build();
+        app.MapDefaultEndpoints();
         app.MapEventBusAdminApi();
         app.MapEventBusDaprEndpoints();
         return app;

@@ -1,6 +1,7 @@
 using AgentCloud.EventBus.Redis;
 using AgentCloud.EventBus.TestConsumer;
 using AgentCloud.EventBus.Tests.Support;
+using StackExchange.Redis;
 using Xunit;
 
 namespace AgentCloud.EventBus.Tests;
@@ -58,5 +59,66 @@ public sealed class ReplicaTests
         Assert.All(survivor.Probe.Calls, c => Assert.Equal("survivor", c.Consumer));
         Assert.Equal(5, survivor.Probe.Calls.Select(c => c.Key).Distinct().Count());
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(0.9), "claimed only after the visibility timeout");
+    }
+
+    [Fact]
+    public async Task Message_that_keeps_killing_its_consumers_is_dead_lettered_on_reclaim_without_running_the_handler()
+    {
+        var settings = (await TestSettings.ForRedisAsync()).With("EventBus:VisibilityTimeout", "00:00:00.500").With("EventBus:MaxAttempts", "3");
+        var keys = new StreamKeys(settings["EventBus:StreamPrefix"]!);
+        var redis = await TestSettings.RedisAsync();
+        var poison = new WorkRequested("crashes-everyone");
+        await using (var publisher = await RunningApp.StartAsync(settings.With("EventBus:AppId", "publisher-only")))
+        {
+            await publisher.Bus.PublishAsync(poison);
+        }
+        // The state after three consumers each took the message and died: delivered three times, never acked.
+        await redis.ExecuteAsync("XGROUP", "CREATE", keys.Stream(Topic), "worker", "0", "MKSTREAM");
+        var read = (RedisResult[])(await redis.ExecuteAsync("XREADGROUP", "GROUP", "worker", "crashed-1", "COUNT", 1, "STREAMS", keys.Stream(Topic), ">"))!;
+        var id = (string)((RedisResult[])((RedisResult[])((RedisResult[])read[0]!)[1]!)[0]!)[0]!;
+        await redis.ExecuteAsync("XCLAIM", keys.Stream(Topic), "worker", "crashed-3", 0, id, "RETRYCOUNT", 3);
+
+        await using var survivor = await RunningApp.StartAsync(settings.With("EventBus:ConsumerName", "survivor"));
+        await Probes.EventuallyAsync(async () => await Probes.StreamLengthAsync(keys.DeadLetter(Topic, "worker")) == 1, Timeout, "dead-lettered");
+
+        Assert.Empty(survivor.Probe.Calls);
+        Assert.Equal(0, await Probes.PendingCountAsync(keys.Stream(Topic), "worker"));
+    }
+
+    [Fact]
+    public async Task Consumers_of_gone_replicas_with_nothing_pending_are_removed_while_live_and_pending_ones_stay()
+    {
+        var settings = (await TestSettings.ForRedisAsync())
+            .With("EventBus:DeadConsumerAfter", "00:00:00.300").With("EventBus:CleanupInterval", "00:00:00.100")
+            .With("EventBus:VisibilityTimeout", "00:01:00");
+        var stream = new StreamKeys(settings["EventBus:StreamPrefix"]!).Stream(Topic);
+        var redis = await TestSettings.RedisAsync();
+        await using (var publisher = await RunningApp.StartAsync(settings.With("EventBus:AppId", "publisher-only")))
+        {
+            await publisher.Bus.PublishAsync(new WorkRequested("held"));
+            await publisher.Bus.PublishAsync(new WorkRequested("acked"));
+        }
+        await redis.ExecuteAsync("XGROUP", "CREATE", stream, "worker", "0", "MKSTREAM");
+        await redis.ExecuteAsync("XREADGROUP", "GROUP", "worker", "gone-with-pending", "COUNT", 1, "STREAMS", stream, ">");
+        var read = (RedisResult[])(await redis.ExecuteAsync("XREADGROUP", "GROUP", "worker", "gone-empty", "COUNT", 1, "STREAMS", stream, ">"))!;
+        await redis.ExecuteAsync("XACK", stream, "worker", (string)((RedisResult[])((RedisResult[])((RedisResult[])read[0]!)[1]!)[0]!)[0]!);
+        Assert.Contains("gone-empty", await ConsumerNamesAsync(stream));
+
+        await using var quiet = await RunningApp.StartAsync(settings.With("EventBus:ConsumerName", "quiet"));
+        await quiet.Bus.PublishAsync(new WorkRequested("makes-quiet-a-member"));
+        await quiet.Probe.WaitForAsync(calls => calls.Count == 1, Timeout);
+        await using var other = await RunningApp.StartAsync(settings.With("EventBus:ConsumerName", "other")); // would remove quiet if not for its heartbeat
+        await Probes.EventuallyAsync(async () => !(await ConsumerNamesAsync(stream)).Contains("gone-empty"), Timeout, "gone-empty removed");
+        await Task.Delay(800); // quiet is now idle in Redis' eyes for longer than DeadConsumerAfter
+
+        var names = await ConsumerNamesAsync(stream);
+        Assert.Contains("gone-with-pending", names);
+        Assert.Contains("quiet", names);
+    }
+
+    static async Task<List<string>> ConsumerNamesAsync(string stream)
+    {
+        var reply = (RedisResult[])(await (await TestSettings.RedisAsync()).ExecuteAsync("XINFO", "CONSUMERS", stream, "worker"))!;
+        return reply.Select(c => (string)((RedisResult[])c!)[1]!).ToList();
     }
 }

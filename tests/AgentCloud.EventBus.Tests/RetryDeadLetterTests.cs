@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using AgentCloud.EventBus.Redis;
 using AgentCloud.EventBus.TestConsumer;
 using AgentCloud.EventBus.Tests.Support;
+using AgentCloud.Testing;
 using Xunit;
 
 namespace AgentCloud.EventBus.Tests;
@@ -86,5 +87,25 @@ public sealed class RetryDeadLetterTests
         await Task.Delay(300);
 
         Assert.Single(healthyApp.Probe.Calls);
+    }
+
+    [Fact]
+    public async Task Dead_letters_answer_only_the_service_own_identity()
+    {
+        await using var app = await RunningApp.StartAsync(await TestSettings.ForRedisAsync());
+        HttpClient As(string? token)
+        {
+            var client = new HttpClient { BaseAddress = app.Http.BaseAddress };
+            return token is null ? client : client.WithToken(token);
+        }
+
+        using var anonymous = As(null);
+        using var tenantAdmin = As(TestTokens.Admin(Guid.NewGuid()));
+        using var otherService = As(TestTokens.Service("billing"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/eventbus/dead-letters")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenantAdmin.GetAsync("/eventbus/dead-letters")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherService.PostAsync($"/eventbus/dead-letters/{Topic}/1-0/replay", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Http.GetAsync("/eventbus/dead-letters")).StatusCode);
     }
 }

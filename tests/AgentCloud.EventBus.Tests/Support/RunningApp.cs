@@ -23,7 +23,10 @@ public sealed class RunningApp(WebApplication app) : IAsyncDisposable
     {
         var app = TestApp.Build(settings);
         await app.StartAsync();
-        return new RunningApp(app);
+        var running = new RunningApp(app);
+        // The operator endpoints answer only this service's own identity.
+        running.Http.WithToken(TestTokens.Service(settings["EventBus:AppId"]!));
+        return running;
     }
 
     public async ValueTask DisposeAsync()
@@ -44,6 +47,7 @@ public static class TestSettings
         {
             ["ConnectionStrings:redis"] = infrastructure.RedisConnectionString,
             ["EventBus:AppId"] = appId,
+            ["Secrets:JwtSigningKey"] = TestTokens.SigningKey,
             ["EventBus:StreamPrefix"] = $"t{Guid.NewGuid():N}:",
             ["EventBus:IdlePollInterval"] = "00:00:01",
             ["EventBus:RetryBaseDelay"] = "00:00:00.050",

@@ -1,0 +1,3 @@
+CREATE TABLE debits (
+    event_id text PRIMARY KEY,
+    tokens bigint NOT NULL);
