@@ -8,7 +8,7 @@ namespace AgentCloud.Contracts.Tools;
 /// The approval grant: proof that a person approved exactly one tool call. A compact JWS (HS256) issued by the agents
 /// service when a run leaves <c>requires_approval</c> and passed by the runtime as <c>approvalGrant</c> in the invoke
 /// body. The tool gateway executes an approval-required action only with a valid grant for that very call.
-/// <para>Header: <c>{"alg":"HS256","typ":"agentcloud-approval+jwt"}</c>. Key: HMAC-SHA256(platform JWT signing key,
+/// <para>Header: <c>{"alg":"HS256","typ":"JWT"}</c>. Key: HMAC-SHA256(platform JWT signing key,
 /// <see cref="KeyLabel"/>) — a key derived for grants only, so no access token can pass as a grant nor a grant as an
 /// access token.</para>
 /// <para>Payload: <c>iss</c> = <see cref="Issuer"/>, <c>aud</c> = <see cref="Audience"/>, <c>tid</c> tenant id,
@@ -18,8 +18,6 @@ namespace AgentCloud.Contracts.Tools;
 /// </summary>
 public static class ApprovalGrant
 {
-    public const string TokenType = "agentcloud-approval+jwt";
-
     public const string Issuer = "agents";
 
     public const string Audience = "tool-gateway";

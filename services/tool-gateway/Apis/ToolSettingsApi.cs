@@ -69,11 +69,11 @@ public static class ToolSettingsApi
         {
             errors["configuration.allowedNetworks"] = ["allowedNetworks must be an array of CIDR strings such as 10.1.0.0/16."];
         }
-        foreach (var number in new[] { "port", "maxResponseBytes" })
+        foreach (var number in new[] { "port", "maxResponseBytes", "timeoutSeconds" })
         {
-            if (configuration[number] is { } value && (value is not JsonValue v || !v.TryGetValue<int>(out var n) || n <= 0))
+            if (configuration[number] is { } value && (value is not JsonValue v || !v.TryGetValue<double>(out var n) || n <= 0))
             {
-                errors[$"configuration.{number}"] = [$"{number} must be a positive integer."];
+                errors[$"configuration.{number}"] = [$"{number} must be a positive number."];
             }
         }
         return errors;

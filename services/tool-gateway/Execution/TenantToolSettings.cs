@@ -7,7 +7,15 @@ using Microsoft.EntityFrameworkCore;
 namespace AgentCloud.ToolGateway.Execution;
 
 /// <summary>A tool as one tenant sees it: the definition plus the tenant's enablement and configuration.</summary>
-public sealed record EffectiveTool(ActionDefinition Definition, bool Enabled, bool RequiresApproval, JsonObject Configuration);
+public sealed record EffectiveTool(ActionDefinition Definition, bool Enabled, bool RequiresApproval, JsonObject Configuration)
+{
+    /// <summary>The definition's timeout, or the tenant's shorter <c>timeoutSeconds</c> (a tenant can only lower it).</summary>
+    public TimeSpan Timeout =>
+        Configuration["timeoutSeconds"] is JsonValue v && v.TryGetValue<double>(out var seconds) && seconds > 0
+            && TimeSpan.FromSeconds(seconds) < Definition.Timeout
+            ? TimeSpan.FromSeconds(seconds)
+            : Definition.Timeout;
+}
 
 public static class TenantToolSettingsQueries
 {

@@ -203,9 +203,10 @@ public sealed partial class ToolExecutor(
         var definition = command.Tool.Definition;
         registry.TryGet(definition.Key, out _, out var connector);
         using var step = ToolGatewayTelemetry.Step("connector", definition.Key);
-        step?.SetTag("agentcloud.tool.timeout_ms", definition.Timeout.TotalMilliseconds);
+        var limit = command.Tool.Timeout;
+        step?.SetTag("agentcloud.tool.timeout_ms", limit.TotalMilliseconds);
         // Not the request's token: a caller hanging up must not leave a half-done action; the timeout bounds it.
-        using var timeout = new CancellationTokenSource(definition.Timeout, time);
+        using var timeout = new CancellationTokenSource(limit, time);
         var context = new ToolContext(definition, command.TenantId, command.UserId, command.AgentId, command.RunId, command.LocationId,
             command.ToolCallId, command.Arguments, command.Tool.Configuration, credential, services);
         var began = Stopwatch.GetTimestamp();
@@ -218,7 +219,7 @@ public sealed partial class ToolExecutor(
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            return StepOutcome.Fail("timeout", $"'{definition.Key}' did not finish within {definition.Timeout.TotalSeconds:0.#} s.");
+            return StepOutcome.Fail("timeout", $"'{definition.Key}' did not finish within {limit.TotalSeconds:0.#} s.");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

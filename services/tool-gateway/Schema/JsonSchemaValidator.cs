@@ -151,7 +151,7 @@ public static class JsonSchemaValidator
     {
         "date-time" => IsDateTime(text),
         "email" => IsEmail(text),
-        "uri" => Uri.TryCreate(text, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Scheme) && !text.Any(char.IsWhiteSpace),
+        "uri" => IsUri(text),
         _ => true,
     };
 
@@ -162,6 +162,12 @@ public static class JsonSchemaValidator
     static bool IsDateTime(string text) =>
         DateTimeShape.IsMatch(text)
         && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _);
+
+    // RFC 3986 needs a scheme; .NET on Unix would also take "/path" as an absolute file URI.
+    static readonly Regex UriScheme = new("^[A-Za-z][A-Za-z0-9+.-]*:", RegexOptions.CultureInvariant);
+
+    static bool IsUri(string text) =>
+        UriScheme.IsMatch(text) && !text.Any(char.IsWhiteSpace) && Uri.TryCreate(text, UriKind.Absolute, out _);
 
     static bool IsEmail(string text)
     {
