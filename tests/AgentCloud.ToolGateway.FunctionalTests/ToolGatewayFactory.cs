@@ -51,6 +51,7 @@ public sealed class ToolGatewayFactory() : ServiceFactory<Program>("toolsdb"), I
         {
             WithSetting($"services:{service}:http:0", Peers.BaseUrl);
         }
+        WithSetting("Auth:ServiceName", "tool-gateway"); // the AppHost sets it through OTEL_SERVICE_NAME
         WithSetting("Connectors:TwilioBaseUrl", Peers.BaseUrl);
         WithSetting("Connectors:TavilyBaseUrl", Peers.BaseUrl);
     }

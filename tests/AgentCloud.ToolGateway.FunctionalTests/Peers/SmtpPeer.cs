@@ -6,7 +6,7 @@ namespace AgentCloud.ToolGateway.FunctionalTests.Peers;
 
 /// <summary>
 /// A real SMTP server: npm's <c>smtp-server</c> (3.x) run by a tiny node script. Installed with npm into a temp folder
-/// on first use (never committed). Accepts AUTH as <see cref="Username"/>/<see cref="Password"/> or no auth.
+/// on first use (never committed). Requires AUTH as <see cref="Username"/>/<see cref="Password"/> (.NET's SmtpClient silently carries on unauthenticated when its login fails, so an optional-auth server would accept a wrong password).
 /// </summary>
 public sealed class SmtpPeer : IAsyncDisposable
 {
@@ -16,7 +16,7 @@ public sealed class SmtpPeer : IAsyncDisposable
     const string Script = """
         const { SMTPServer } = require('smtp-server');
         const server = new SMTPServer({
-          authOptional: true, allowInsecureAuth: true, disabledCommands: ['STARTTLS'], logger: false,
+          authOptional: false, allowInsecureAuth: true, disabledCommands: ['STARTTLS'], logger: false,
           onAuth(auth, session, cb) {
             if (auth.username === process.env.SMTP_USER && auth.password === process.env.SMTP_PASSWORD) cb(null, { user: auth.username });
             else cb(new Error('Invalid username or password'));
