@@ -11,6 +11,7 @@ namespace AgentCloud.ToolGateway.Apis;
 public static class ToolsApi
 {
     const int MaxToolCallIdLength = 200;
+    static readonly JsonElement NoArguments = JsonSerializer.SerializeToElement(new { });
 
     public static IEndpointRouteBuilder MapToolsApi(this IEndpointRouteBuilder app)
     {
@@ -86,7 +87,7 @@ public static class ToolsApi
         }
         var tenantId = caller.IsUser ? caller.TenantId : request.TenantId!.Value;
         var tool = await db.EffectiveToolAsync(definition, tenantId, cancellationToken);
-        var arguments = request.Arguments.ValueKind == JsonValueKind.Undefined ? JsonDocument.Parse("{}").RootElement : request.Arguments;
+        var arguments = request.Arguments.ValueKind == JsonValueKind.Undefined ? NoArguments : request.Arguments;
         var command = new InvocationCommand(tool, tenantId, caller.IsUser ? caller.UserId : request.UserId, request.AgentId, request.RunId,
             request.LocationId, request.CredentialId, request.ToolCallId, arguments, request.ApprovalGrant,
             caller.IsService ? $"service:{caller.ServiceName}" : $"user:{caller.UserId}");
