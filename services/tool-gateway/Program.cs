@@ -12,6 +12,7 @@ app.MapDefaultEndpoints();
 app.MapToolsApi();
 app.MapToolSettingsApi();
 app.MapToolInvocationsApi();
+app.MapMcpApi();
 
 app.Run();
 

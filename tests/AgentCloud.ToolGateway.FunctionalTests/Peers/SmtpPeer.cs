@@ -46,8 +46,7 @@ public sealed class SmtpPeer : IAsyncDisposable
 
     public static async Task<SmtpPeer> StartAsync()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "agentcloud-test-npm");
-        await EnsureInstalledAsync(folder);
+        var folder = await NpmPackages.EnsureAsync("smtp-server@3", "smtp-server");
         var script = Path.Combine(folder, "smtp-peer.js");
         await File.WriteAllTextAsync(script, Script);
         var start = new ProcessStartInfo("node", [script])
@@ -75,27 +74,6 @@ public sealed class SmtpPeer : IAsyncDisposable
         peer._node.BeginErrorReadLine();
         peer.Port = await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
         return peer;
-    }
-
-    static async Task EnsureInstalledAsync(string folder)
-    {
-        if (File.Exists(Path.Combine(folder, "node_modules", "smtp-server", "package.json")))
-        {
-            return;
-        }
-        Directory.CreateDirectory(folder);
-        await File.WriteAllTextAsync(Path.Combine(folder, "package.json"), """{"private":true}""");
-        using var npm = Process.Start(new ProcessStartInfo("npm", ["install", "--no-audit", "--no-fund", "smtp-server@3"])
-        {
-            WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true,
-        })!;
-        var errors = npm.StandardError.ReadToEndAsync();
-        await npm.StandardOutput.ReadToEndAsync();
-        await npm.WaitForExitAsync();
-        if (npm.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"npm install smtp-server failed: {await errors}");
-        }
     }
 
     public async ValueTask DisposeAsync()
