@@ -13,6 +13,7 @@ app.MapToolsApi();
 app.MapToolSettingsApi();
 app.MapToolInvocationsApi();
 app.MapMcpApi();
+app.MapMcpServersApi();
 
 app.Run();
 

@@ -1,10 +1,12 @@
 using AgentCloud.Contracts.Tools;
 using AgentCloud.ServiceDefaults.Auth;
+using AgentCloud.ToolGateway.Connectors;
 using AgentCloud.ToolGateway.Execution;
 using AgentCloud.ToolGateway.Infrastructure;
 using AgentCloud.ToolGateway.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 
 namespace AgentCloud.ToolGateway.Apis;
 
@@ -28,33 +30,36 @@ public static class ToolsApi
     }
 
     public static async Task<Results<Ok<List<ToolDescription>>, Ok<List<OpenAiTool>>, NotFound, ProblemHttpResult>> ListTools(
-        Caller caller, Guid? tenantId, string? format, ToolsDbContext db, ToolRegistry registry, CancellationToken cancellationToken)
+        Caller caller, Guid? tenantId, string? format, ToolsDbContext db, ToolRegistry registry, ExternalMcpTools external,
+        CancellationToken cancellationToken)
     {
         if (ResolveTenant(caller, tenantId) is not { } tenant)
         {
             return caller.IsService ? TypedResults.Problem("A service must name the tenant (?tenantId=).", statusCode: 400) : TypedResults.NotFound();
         }
-        var enabled = (await db.EffectiveToolsAsync(registry, tenant, cancellationToken)).Where(t => t.Enabled).Select(ToolDescription.From).ToList();
+        var tools = await db.EffectiveToolsAsync(registry, tenant, cancellationToken);
+        tools.AddRange(await external.ListAsync(tenant, cancellationToken));
+        var enabled = tools.Where(t => t.Enabled).Select(ToolDescription.From).ToList();
         return format == "openai" ? TypedResults.Ok(enabled.Select(t => t.Tool).ToList()) : TypedResults.Ok(enabled);
     }
 
     public static async Task<Results<Ok<ToolDescription>, NotFound, ProblemHttpResult>> GetTool(
-        string key, Caller caller, Guid? tenantId, ToolsDbContext db, ToolRegistry registry, CancellationToken cancellationToken)
+        string key, Caller caller, Guid? tenantId, ToolsDbContext db, ToolRegistry registry, ExternalMcpTools external,
+        CancellationToken cancellationToken)
     {
         if (ResolveTenant(caller, tenantId) is not { } tenant)
         {
             return caller.IsService ? TypedResults.Problem("A service must name the tenant (?tenantId=).", statusCode: 400) : TypedResults.NotFound();
         }
-        if (!registry.TryGet(key, out var definition, out _))
-        {
-            return TypedResults.NotFound();
-        }
-        return TypedResults.Ok(ToolDescription.From(await db.EffectiveToolAsync(definition, tenant, cancellationToken)));
+        var tool = registry.TryGet(key, out var definition, out _)
+            ? await db.EffectiveToolAsync(definition, tenant, cancellationToken)
+            : await external.FindAsync(tenant, key, cancellationToken);
+        return tool is null ? TypedResults.NotFound() : TypedResults.Ok(ToolDescription.From(tool));
     }
 
     public static async Task<Results<Ok<ToolInvocationResult>, NotFound, ValidationProblem, ProblemHttpResult>> Invoke(
-        string key, ToolInvocationRequest request, Caller caller, ToolsDbContext db, ToolRegistry registry, ToolExecutor executor,
-        CancellationToken cancellationToken)
+        string key, ToolInvocationRequest request, Caller caller, ToolsDbContext db, ToolRegistry registry, ExternalMcpTools external,
+        ToolExecutor executor, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.ToolCallId) || request.ToolCallId.Length > MaxToolCallIdLength)
@@ -81,15 +86,22 @@ public static class ToolsApi
         {
             return TypedResults.Problem("A user may invoke tools only as themselves.", statusCode: StatusCodes.Status403Forbidden);
         }
-        if (!registry.TryGet(key, out var definition, out _))
+        var tenantId = caller.IsUser ? caller.TenantId : request.TenantId!.Value;
+        var tool = registry.TryGet(key, out var definition, out _)
+            ? await db.EffectiveToolAsync(definition, tenantId, cancellationToken)
+            : await external.FindAsync(tenantId, key, cancellationToken);
+        if (tool is null)
         {
             return TypedResults.NotFound();
         }
-        var tenantId = caller.IsUser ? caller.TenantId : request.TenantId!.Value;
-        var tool = await db.EffectiveToolAsync(definition, tenantId, cancellationToken);
+        // An external MCP server's tools always use the credential registered with the server.
+        var credentialId = tool.Connector is ExternalMcpConnector
+            ? await db.McpServers.Where(s => s.TenantId == tenantId && key.StartsWith(s.Namespace + ExternalMcpConnector.Separator))
+                .Select(s => s.CredentialId).FirstOrDefaultAsync(cancellationToken)
+            : request.CredentialId;
         var arguments = request.Arguments.ValueKind == JsonValueKind.Undefined ? NoArguments : request.Arguments;
         var command = new InvocationCommand(tool, tenantId, caller.IsUser ? caller.UserId : request.UserId, request.AgentId, request.RunId,
-            request.LocationId, request.CredentialId, request.ToolCallId, arguments, request.ApprovalGrant,
+            request.LocationId, credentialId, request.ToolCallId, arguments, request.ApprovalGrant,
             caller.IsService ? $"service:{caller.ServiceName}" : $"user:{caller.UserId}");
         return TypedResults.Ok(await executor.InvokeAsync(command, cancellationToken));
     }

@@ -7,7 +7,9 @@ using Microsoft.EntityFrameworkCore;
 namespace AgentCloud.ToolGateway.Execution;
 
 /// <summary>A tool as one tenant sees it: the definition plus the tenant's enablement and configuration.</summary>
-public sealed record EffectiveTool(ActionDefinition Definition, bool Enabled, bool RequiresApproval, JsonObject Configuration)
+/// <param name="Connector">Set for tools not in the registry (an external MCP server's); null = the registry's.</param>
+public sealed record EffectiveTool(ActionDefinition Definition, bool Enabled, bool RequiresApproval, JsonObject Configuration,
+    IToolConnector? Connector = null)
 {
     /// <summary>The definition's timeout, or the tenant's shorter <c>timeoutSeconds</c> (a tenant can only lower it).</summary>
     public TimeSpan Timeout =>

@@ -201,7 +201,8 @@ public sealed partial class ToolExecutor(
     {
         var command = run.Command;
         var definition = command.Tool.Definition;
-        registry.TryGet(definition.Key, out _, out var connector);
+        var connector = command.Tool.Connector ?? (registry.TryGet(definition.Key, out _, out var registered) ? registered
+            : throw new InvalidOperationException($"No connector for '{definition.Key}'."));
         using var step = ToolGatewayTelemetry.Step("connector", definition.Key);
         var limit = command.Tool.Timeout;
         step?.SetTag("agentcloud.tool.timeout_ms", limit.TotalMilliseconds);

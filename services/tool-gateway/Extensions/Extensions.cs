@@ -37,5 +37,6 @@ public static class Extensions
 
         services.AddSingleton<ApprovalGrantVerifier>();
         services.AddScoped<ToolExecutor>();
+        services.AddScoped<ExternalMcpTools>();
     }
 }

@@ -15,6 +15,8 @@ public sealed class ToolsDbContext(DbContextOptions<ToolsDbContext> options) : D
 
     public DbSet<JsonDocumentEntry> JsonDocuments => Set<JsonDocumentEntry>();
 
+    public DbSet<McpServerRegistration> McpServers => Set<McpServerRegistration>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ToolsDbContext).Assembly);
