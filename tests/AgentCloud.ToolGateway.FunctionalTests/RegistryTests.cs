@@ -91,6 +91,10 @@ public sealed class RegistryTests(ToolGatewayFactory factory)
         Assert.Contains("allowedNetworks", await badNetworks.Content.ReadAsStringAsync());
         using var badPort = await tenant.Admin.PutAsJsonAsync("/tool-settings/send_email", new { enabled = true, configuration = new { port = "x" } });
         Assert.Equal(HttpStatusCode.BadRequest, badPort.StatusCode);
+        using var fractionalPort = await tenant.Admin.PutAsJsonAsync("/tool-settings/send_email", new { enabled = true, configuration = new { port = 25.5 } });
+        Assert.Equal(HttpStatusCode.BadRequest, fractionalPort.StatusCode);
+        using var badTimeout = await tenant.Admin.PutAsJsonAsync("/tool-settings/send_email", new { enabled = true, configuration = new { timeoutSeconds = -1 } });
+        Assert.Equal(HttpStatusCode.BadRequest, badTimeout.StatusCode);
 
         var http = await tenant.User.GetFromJsonAsync<JsonElement>("/tools/http_request");
         Assert.False(http.GetProperty("enabled").GetBoolean()); // nothing half-written

@@ -69,12 +69,16 @@ public static class ToolSettingsApi
         {
             errors["configuration.allowedNetworks"] = ["allowedNetworks must be an array of CIDR strings such as 10.1.0.0/16."];
         }
-        foreach (var number in new[] { "port", "maxResponseBytes", "timeoutSeconds" })
+        foreach (var number in new[] { "port", "maxResponseBytes" })
         {
-            if (configuration[number] is { } value && (value is not JsonValue v || !v.TryGetValue<double>(out var n) || n <= 0))
+            if (configuration[number] is { } value && (value is not JsonValue v || !v.TryGetValue<int>(out var n) || n <= 0))
             {
-                errors[$"configuration.{number}"] = [$"{number} must be a positive number."];
+                errors[$"configuration.{number}"] = [$"{number} must be a positive whole number."];
             }
+        }
+        if (configuration["timeoutSeconds"] is { } timeout && (timeout is not JsonValue t || !t.TryGetValue<double>(out var seconds) || seconds <= 0))
+        {
+            errors["configuration.timeoutSeconds"] = ["timeoutSeconds must be a positive number."];
         }
         return errors;
     }
