@@ -1,3 +1,4 @@
+using AgentCloud.ToolGateway.Apis;
 using AgentCloud.ToolGateway.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +9,11 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapToolsApi();
+app.MapToolSettingsApi();
+app.MapToolInvocationsApi();
+app.MapMcpApi();
+app.MapMcpServersApi();
 
 app.Run();
 

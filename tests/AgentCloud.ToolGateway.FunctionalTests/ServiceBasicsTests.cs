@@ -3,5 +3,6 @@ using Xunit;
 
 namespace AgentCloud.ToolGateway.FunctionalTests;
 
+[Collection(GatewayCollection.Name)]
 public sealed class ToolGatewayBasicsTests(ToolGatewayFactory factory)
-    : ServiceBasicsTests<Program>(factory, "toolsdb", "tool_invocations"), IClassFixture<ToolGatewayFactory>;
+    : ServiceBasicsTests<Program>(factory, "toolsdb", "tool_invocations");

@@ -1,6 +1,10 @@
+using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.ServiceDefaults.Data;
-using AgentCloud.ServiceDefaults.Redis;
+using AgentCloud.ToolGateway.Clients;
+using AgentCloud.ToolGateway.Connectors;
+using AgentCloud.ToolGateway.Execution;
 using AgentCloud.ToolGateway.Infrastructure;
+using AgentCloud.ToolGateway.Registry;
 
 namespace AgentCloud.ToolGateway.Extensions;
 
@@ -9,6 +13,30 @@ public static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<ToolsDbContext>("toolsdb");
-        builder.AddRedisClient("redis");
+        builder.AddEventBus().AddOutboxInbox<ToolsDbContext>();
+
+        var services = builder.Services;
+        services.AddOptions<ConnectorOptions>().BindConfiguration(ConnectorOptions.Section);
+
+        // Peers, each with this service's own identity.
+        services.AddHttpClient<IPermissionsClient, PermissionsClient>(http => http.BaseAddress = new("http://agents/")).AddServiceIdentity();
+        services.AddHttpClient<IBillingClient, BillingClient>(http => http.BaseAddress = new("http://billing/")).AddServiceIdentity();
+        services.AddHttpClient<ICredentialsClient, CredentialsClient>(http => http.BaseAddress = new("http://credentials/")).AddServiceIdentity();
+        services.AddHttpClient(TwilioConnector.HttpClientName);
+        services.AddHttpClient(WebSearchConnector.HttpClientName);
+
+        // The built-in tools: one connector class per family.
+        services.AddToolConnector<TimeConnector>();
+        services.AddToolConnector<TodoConnector>();
+        services.AddToolConnector<JsonDocumentConnector>();
+        services.AddToolConnector<EmailConnector>();
+        services.AddToolConnector<TwilioConnector>();
+        services.AddToolConnector<HttpRequestConnector>();
+        services.AddToolConnector<WebSearchConnector>();
+        services.AddSingleton<ToolRegistry>();
+
+        services.AddSingleton<ApprovalGrantVerifier>();
+        services.AddScoped<ToolExecutor>();
+        services.AddScoped<ExternalMcpTools>();
     }
 }

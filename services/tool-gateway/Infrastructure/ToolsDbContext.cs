@@ -1,3 +1,4 @@
+using AgentCloud.EventBus.Outbox;
 using AgentCloud.ServiceDefaults.Data;
 using AgentCloud.ToolGateway.Model;
 using Microsoft.EntityFrameworkCore;
@@ -8,9 +9,18 @@ public sealed class ToolsDbContext(DbContextOptions<ToolsDbContext> options) : D
 {
     public DbSet<ToolInvocation> ToolInvocations => Set<ToolInvocation>();
 
+    public DbSet<TenantToolSetting> TenantToolSettings => Set<TenantToolSetting>();
+
+    public DbSet<TodoItem> Todos => Set<TodoItem>();
+
+    public DbSet<JsonDocumentEntry> JsonDocuments => Set<JsonDocumentEntry>();
+
+    public DbSet<McpServerRegistration> McpServers => Set<McpServerRegistration>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ToolsDbContext).Assembly);
+        modelBuilder.AddOutboxInbox();
         modelBuilder.UseSnakeCaseNames();
     }
 }

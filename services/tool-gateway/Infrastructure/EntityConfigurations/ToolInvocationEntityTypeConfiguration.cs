@@ -10,5 +10,6 @@ sealed class ToolInvocationEntityTypeConfiguration : IEntityTypeConfiguration<To
     {
         builder.ToTable("tool_invocations");
         builder.HasIndex(i => new { i.TenantId, i.ToolCallId }).IsUnique();
+        builder.Property(i => i.Result).HasColumnType("jsonb");
     }
 }

@@ -1,0 +1,17 @@
+using System.Text.Json;
+
+namespace AgentCloud.ToolGateway.Execution;
+
+/// <summary>A tool call after authentication decided the tenant and user it acts for.</summary>
+public sealed record InvocationCommand(
+    EffectiveTool Tool,
+    Guid TenantId,
+    Guid? UserId,
+    Guid? AgentId,
+    Guid? RunId,
+    Guid? LocationId,
+    Guid? CredentialId,
+    string ToolCallId,
+    JsonElement Arguments,
+    string? ApprovalGrant,
+    string Caller);

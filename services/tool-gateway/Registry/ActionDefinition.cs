@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace AgentCloud.ToolGateway.Registry;
+
+[JsonConverter(typeof(JsonStringEnumConverter<ActionCategory>))]
+public enum ActionCategory
+{
+    [JsonStringEnumMemberName("communication")] Communication,
+    [JsonStringEnumMemberName("resource")] Resource,
+    [JsonStringEnumMemberName("external")] External,
+    [JsonStringEnumMemberName("internal")] Internal,
+    [JsonStringEnumMemberName("coordination")] Coordination,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<DecisionLevel>))]
+public enum DecisionLevel
+{
+    [JsonStringEnumMemberName("automatic")] Automatic,
+    [JsonStringEnumMemberName("suggestion")] Suggestion,
+    [JsonStringEnumMemberName("consultation")] Consultation,
+    [JsonStringEnumMemberName("approval_required")] ApprovalRequired,
+}
+
+/// <summary>
+/// Seed 002's ActionDefinition. <see cref="Key"/> is the type and the function name the model sees.
+/// <see cref="CostOperation"/> names billing's operation type (seed 002 costs) for the hold.
+/// <see cref="CredentialType"/>: the credential the connector needs (null = none; <see cref="CredentialOptional"/>
+/// when it may use one).
+/// </summary>
+public sealed record ActionDefinition(
+    string Key,
+    ActionCategory Category,
+    string Name,
+    string Description,
+    IReadOnlyList<string> RequiredPermissions,
+    long TokenCost,
+    DecisionLevel DefaultDecisionLevel,
+    JsonObject Parameters,
+    TimeSpan Timeout,
+    bool IsAsync = false,
+    bool RequiresApproval = false,
+    string? CredentialType = null,
+    bool CredentialOptional = false,
+    string? CostOperation = null,
+    bool EnabledByDefault = true);
