@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using AgentCloud.Contracts.Billing;
 using AgentCloud.Contracts.Tools;
 using AgentCloud.Testing;
 using Npgsql;
@@ -75,8 +76,8 @@ public sealed class IdempotencyAndAuditTests(ToolGatewayFactory factory)
         using var http = new HttpClient { BaseAddress = new Uri(factory.Peers.BaseUrl) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Service("tool-gateway"));
         using var response = await http.PostAsJsonAsync("/tokens/holds",
-            new { tenantId = tenant.TenantId, amount = 3, idempotencyKey = Guid.NewGuid().ToString(), operationType = "x", description = "x" });
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+            new PlaceHoldRequest(tenant.TenantId, "sms", Guid.NewGuid().ToString(), Quantity: 3, Description: "x"));
+        return (await response.Content.ReadFromJsonAsync<HoldResponse>())!.HoldId;
     }
 
     async Task InsertStartedAsync(TestTenant tenant, string callId, string hash, DateTimeOffset createdAt, Guid? holdId)

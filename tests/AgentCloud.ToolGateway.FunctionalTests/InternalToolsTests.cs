@@ -155,6 +155,6 @@ public sealed class InternalToolsTests(ToolGatewayFactory factory)
             tenantId = tenant.TenantId, userId = tenant.UserId, locationId = location, toolCallId = TestTenant.NewCallId(), arguments = new { },
         });
         Assert.Equal("succeeded", (await response.Content.ReadFromJsonAsync<ToolInvocationResult>())!.Status);
-        Assert.Contains(factory.Peers.PermissionLookups, q => q.Contains($"locationId={location}") && q.Contains($"tenantId={tenant.TenantId}"));
+        Assert.Contains(factory.Peers.PermissionLookups, q => q == $"/tenants/{tenant.TenantId}/users/{tenant.UserId}/permissions?locationId={location}");
     }
 }

@@ -1,54 +1,76 @@
 using System.Net;
 using System.Net.Http.Json;
+using AgentCloud.Contracts.Billing;
 
 namespace AgentCloud.ToolGateway.Clients;
 
 public enum HoldStatus { Held, Insufficient }
 
-public sealed record HoldResult(HoldStatus Status, Guid? HoldId, long? Available);
+public sealed record HoldResult(HoldStatus Status, Guid? HoldId, long Amount, long Available);
 
 public interface IBillingClient
 {
-    /// <summary>Reserves <paramref name="amount"/> tokens; <paramref name="idempotencyKey"/> makes a retried hold the same hold.</summary>
-    Task<HoldResult> HoldAsync(Guid tenantId, Guid? locationId, long amount, string operationType, string idempotencyKey,
-        string description, CancellationToken cancellationToken);
+    /// <summary>Reserves the price of <paramref name="quantity"/> × <paramref name="operationType"/>; the same
+    /// <paramref name="idempotencyKey"/> answers the same hold.</summary>
+    Task<HoldResult> HoldAsync(Guid tenantId, Guid? locationId, Guid? userId, string operationType, long quantity,
+        string idempotencyKey, string description, CancellationToken cancellationToken);
 
-    Task CommitAsync(Guid holdId, CancellationToken cancellationToken);
+    /// <summary>Charges the hold; returns the tokens charged.</summary>
+    Task<long> CommitAsync(Guid holdId, CancellationToken cancellationToken);
 
     Task ReleaseAsync(Guid holdId, CancellationToken cancellationToken);
 }
 
-/// <summary>Issue 5's hold routes on <c>http://billing</c>, with this service's identity. 402 or 409 on a hold = not enough tokens.</summary>
+/// <summary>
+/// Billing's hold routes on <c>http://billing</c> with this service's identity. Commit and release are idempotent per
+/// hold, so they are retried here: a tool that ran must be charged even if billing blinked.
+/// </summary>
 public sealed class BillingClient(HttpClient http) : IBillingClient
 {
-    sealed record HoldRequest(Guid TenantId, Guid? LocationId, long Amount, string OperationType, string IdempotencyKey, string Description);
+    const int SettleAttempts = 4;
 
-    sealed record HoldResponse(Guid Id, long? Available);
-
-    public async Task<HoldResult> HoldAsync(Guid tenantId, Guid? locationId, long amount, string operationType, string idempotencyKey,
-        string description, CancellationToken cancellationToken)
+    public async Task<HoldResult> HoldAsync(Guid tenantId, Guid? locationId, Guid? userId, string operationType, long quantity,
+        string idempotencyKey, string description, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync("tokens/holds",
-            new HoldRequest(tenantId, locationId, amount, operationType, idempotencyKey, description), cancellationToken);
-        if (response.StatusCode is HttpStatusCode.PaymentRequired or HttpStatusCode.Conflict)
+        var request = new PlaceHoldRequest(tenantId, operationType, idempotencyKey, locationId, quantity, userId, Description: description);
+        using var response = await http.PostAsJsonAsync("tokens/holds", request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.PaymentRequired)
         {
-            return new(HoldStatus.Insufficient, null, null);
+            return new(HoldStatus.Insufficient, null, 0, 0);
         }
+        var hold = await ReadHoldAsync(response, cancellationToken);
+        return new(HoldStatus.Held, hold.HoldId, hold.Amount, hold.AvailableTokens);
+    }
+
+    public async Task<long> CommitAsync(Guid holdId, CancellationToken cancellationToken)
+    {
+        var hold = await SettleAsync($"tokens/holds/{holdId}/commit", cancellationToken);
+        return hold.CommittedAmount ?? hold.Amount;
+    }
+
+    public Task ReleaseAsync(Guid holdId, CancellationToken cancellationToken) =>
+        SettleAsync($"tokens/holds/{holdId}/release", cancellationToken);
+
+    async Task<HoldResponse> SettleAsync(string path, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var response = await http.PostAsJsonAsync(path, new CommitHoldRequest(), cancellationToken);
+                return await ReadHoldAsync(response, cancellationToken);
+            }
+            catch (HttpRequestException e) when (attempt < SettleAttempts && e.StatusCode is null or >= HttpStatusCode.InternalServerError)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
+            }
+        }
+    }
+
+    static async Task<HoldResponse> ReadHoldAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         response.EnsureSuccessStatusCode();
-        var hold = await response.Content.ReadFromJsonAsync<HoldResponse>(cancellationToken)
+        return await response.Content.ReadFromJsonAsync<HoldResponse>(cancellationToken)
             ?? throw new InvalidOperationException("Billing answered a hold without a body.");
-        return new(HoldStatus.Held, hold.Id, hold.Available);
-    }
-
-    public async Task CommitAsync(Guid holdId, CancellationToken cancellationToken)
-    {
-        using var response = await http.PostAsync($"tokens/holds/{holdId}/commit", null, cancellationToken);
-        response.EnsureSuccessStatusCode();
-    }
-
-    public async Task ReleaseAsync(Guid holdId, CancellationToken cancellationToken)
-    {
-        using var response = await http.PostAsync($"tokens/holds/{holdId}/release", null, cancellationToken);
-        response.EnsureSuccessStatusCode();
     }
 }

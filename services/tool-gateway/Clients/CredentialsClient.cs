@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
+using AgentCloud.Contracts.Credentials;
 
 namespace AgentCloud.ToolGateway.Clients;
 
@@ -25,10 +27,16 @@ public interface ICredentialsClient
     Task<ResolvedCredential?> GetAsync(Guid tenantId, Guid credentialId, Guid? userId, string purpose, CancellationToken cancellationToken);
 }
 
-/// <summary><c>GET http://credentials/tenant/{tenant_id}/credentials/{id}?user_id=&amp;purpose=</c> (issue 6, the one
-/// privileged read) with this service's identity. Reads <c>type</c>, <c>secret</c> and string-valued <c>meta</c>.</summary>
+/// <summary>
+/// <c>GET http://credentials/tenant/{tenant_id}/credentials/{id}?user_id=&amp;tool=&amp;run_id=&amp;purpose=</c> (the one
+/// privileged read) with this service's identity. The credential's opaque <c>credentials</c> object holds its secret
+/// under one of the conventional names (<see cref="SecretFields"/>, or its only string field); its other string fields
+/// and <c>meta</c> are what connectors read as metadata (e.g. <c>username</c>, <c>account_sid</c>, <c>auth</c>).
+/// </summary>
 public sealed class CredentialsClient(HttpClient http) : ICredentialsClient
 {
+    public static readonly string[] SecretFields = ["secret", "password", "token", "api_key", "auth_token"];
+
     public async Task<ResolvedCredential?> GetAsync(Guid tenantId, Guid credentialId, Guid? userId, string purpose, CancellationToken cancellationToken)
     {
         var url = $"tenant/{tenantId}/credentials/{credentialId}?purpose={Uri.EscapeDataString(purpose)}" + (userId is { } u ? $"&user_id={u}" : "");
@@ -38,20 +46,22 @@ public sealed class CredentialsClient(HttpClient http) : ICredentialsClient
             return null;
         }
         response.EnsureSuccessStatusCode();
-        using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        var root = body.RootElement;
-        var meta = new Dictionary<string, string>(StringComparer.Ordinal);
-        if ((root.TryGetProperty("meta", out var m) || root.TryGetProperty("metadata", out m)) && m.ValueKind == JsonValueKind.Object)
+        var credential = await response.Content.ReadFromJsonAsync<CredentialSecret>(cancellationToken)
+            ?? throw new InvalidOperationException("The credentials service answered without a body.");
+
+        var values = StringFields(credential.Credentials);
+        var secretName = SecretFields.FirstOrDefault(values.ContainsKey) ?? (values.Count == 1 ? values.Keys.Single() : null);
+        var metadata = StringFields(credential.Meta);
+        foreach (var (name, value) in values.Where(v => v.Key != secretName))
         {
-            foreach (var property in m.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String))
-            {
-                meta[property.Name] = property.Value.GetString()!;
-            }
+            metadata.TryAdd(name, value);
         }
-        return new ResolvedCredential(
-            credentialId,
-            root.TryGetProperty("type", out var type) ? type.GetString() ?? "" : "",
-            root.GetProperty("secret").GetString() ?? "",
-            meta);
+        return new ResolvedCredential(credentialId, credential.Type, secretName is null ? "" : values[secretName], metadata);
     }
+
+    static Dictionary<string, string> StringFields(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object
+            ? element.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String)
+                .ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
 }

@@ -1,4 +1,5 @@
-using System.Text.Json;
+using System.Net;
+using System.Net.Http.Json;
 
 namespace AgentCloud.ToolGateway.Clients;
 
@@ -9,24 +10,25 @@ public interface IPermissionsClient
     Task<IReadOnlySet<string>?> GetEffectivePermissionsAsync(Guid tenantId, Guid userId, Guid? locationId, CancellationToken cancellationToken);
 }
 
-/// <summary><c>GET http://agents/users/{id}/permissions?locationId=</c> with this service's identity. Accepts a bare
-/// array of strings or an object with a <c>permissions</c> array.</summary>
+/// <summary><c>GET http://agents/tenants/{tenantId}/users/{id}/permissions?locationId=</c> with this service's identity.</summary>
 public sealed class PermissionsClient(HttpClient http) : IPermissionsClient
 {
+    sealed record EffectivePermission(string Permission);
+
+    sealed record EffectivePermissions(IReadOnlyList<EffectivePermission> Permissions);
+
     public async Task<IReadOnlySet<string>?> GetEffectivePermissionsAsync(
         Guid tenantId, Guid userId, Guid? locationId, CancellationToken cancellationToken)
     {
-        var url = $"users/{userId}/permissions?tenantId={tenantId}" + (locationId is { } l ? $"&locationId={l}" : "");
+        var url = $"tenants/{tenantId}/users/{userId}/permissions" + (locationId is { } l ? $"?locationId={l}" : "");
         using var response = await http.GetAsync(url, cancellationToken);
-        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
         }
         response.EnsureSuccessStatusCode();
-        using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        var list = body.RootElement.ValueKind == JsonValueKind.Array ? body.RootElement
-            : body.RootElement.TryGetProperty("permissions", out var p) && p.ValueKind == JsonValueKind.Array ? p
-            : throw new InvalidOperationException("The permissions answer has no permissions array.");
-        return list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal);
+        var effective = await response.Content.ReadFromJsonAsync<EffectivePermissions>(cancellationToken)
+            ?? throw new InvalidOperationException("The agents service answered permissions without a body.");
+        return effective.Permissions.Select(p => p.Permission).ToHashSet(StringComparer.Ordinal);
     }
 }

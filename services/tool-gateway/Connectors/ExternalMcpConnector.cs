@@ -34,7 +34,8 @@ public sealed class ExternalMcpConnector(McpServerRegistration server, ILoggerFa
         $"[{server.Namespace}] {tool.Description}", [], server.TokenCost,
         server.RequireApproval ? DecisionLevel.ApprovalRequired : DecisionLevel.Consultation,
         JsonNode.Parse(tool.InputSchema.GetRawText()) as JsonObject ?? [], TimeSpan.FromSeconds(30),
-        RequiresApproval: server.RequireApproval, CredentialType: server.CredentialId is null ? null : "mcp", CostOperation: "mcp_tool");
+        RequiresApproval: server.RequireApproval, CredentialType: server.CredentialId is null ? null : "mcp", CostOperation: "mcp_tool",
+        CostQuantity: server.TokenCost);
 
     public async Task<ToolOutcome> ExecuteAsync(ToolContext context, CancellationToken cancellationToken)
     {

@@ -101,12 +101,12 @@ public sealed partial class ToolExecutor
                 using var step = ToolGatewayTelemetry.Step("billing.commit", definition.Key);
                 try
                 {
-                    await billing.CommitAsync(holdId, CancellationToken.None);
-                    charged = definition.TokenCost;
+                    charged = await billing.CommitAsync(holdId, CancellationToken.None);
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
-                    // The action happened; the hold stays with billing, which settles expired holds.
+                    // The action happened but billing stayed unreachable through every retry: the hold expires and is
+                    // released, so this call goes unbilled. Logged as an error for reconciliation; never re-run the tool.
                     logger.LogError(e, "Committing hold {HoldId} for tool {ToolKey} failed", holdId, definition.Key);
                     step?.SetStatus(ActivityStatusCode.Error, "commit failed");
                 }

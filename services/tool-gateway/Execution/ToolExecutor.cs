@@ -148,8 +148,8 @@ public sealed partial class ToolExecutor(
         HoldResult hold;
         try
         {
-            hold = await billing.HoldAsync(command.TenantId, command.LocationId, definition.TokenCost, definition.CostOperation ?? definition.Key,
-                $"tool-call:{command.TenantId}:{command.ToolCallId}", $"tool {definition.Key}", cancellationToken);
+            hold = await billing.HoldAsync(command.TenantId, command.LocationId, command.UserId, definition.CostOperation ?? definition.Key,
+                definition.CostQuantity, $"tool-call:{command.TenantId}:{command.ToolCallId}", $"tool {definition.Key}", cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException or JsonException)
         {

@@ -24,7 +24,9 @@ public enum DecisionLevel
 
 /// <summary>
 /// Seed 002's ActionDefinition. <see cref="Key"/> is the type and the function name the model sees.
-/// <see cref="CostOperation"/> names billing's operation type (seed 002 costs) for the hold.
+/// <see cref="CostOperation"/> names billing's operation type (seed 002 costs) for the hold, and
+/// <see cref="CostQuantity"/> how many of it one call is; billing's cost table is the price, <see cref="TokenCost"/>
+/// is what the catalog shows (and whether the call is billed at all).
 /// <see cref="CredentialType"/>: the credential the connector needs (null = none; <see cref="CredentialOptional"/>
 /// when it may use one).
 /// </summary>
@@ -43,4 +45,5 @@ public sealed record ActionDefinition(
     string? CredentialType = null,
     bool CredentialOptional = false,
     string? CostOperation = null,
-    bool EnabledByDefault = true);
+    bool EnabledByDefault = true,
+    long CostQuantity = 1);

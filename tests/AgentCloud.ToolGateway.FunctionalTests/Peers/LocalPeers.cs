@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentCloud.Contracts.Billing;
+using AgentCloud.Contracts.Credentials;
 using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -50,19 +53,25 @@ public sealed class LocalPeers : IAsyncDisposable
 
     void Map(WebApplication app)
     {
-        app.MapGet("/users/{userId:guid}/permissions", (Guid userId, HttpContext http) =>
+        app.MapGet("/tenants/{tenantId:guid}/users/{userId:guid}/permissions", (Guid tenantId, Guid userId, HttpContext http) =>
         {
             if (!IsGatewayServiceToken(http)) return Results.Unauthorized();
-            PermissionLookups.Enqueue(http.Request.QueryString.Value ?? "");
+            PermissionLookups.Enqueue(http.Request.Path + http.Request.QueryString);
             return Permissions.TryGetValue(userId, out var granted)
-                ? Results.Json(new { userId, permissions = granted.ToArray() })
+                ? Results.Json(new
+                {
+                    userId,
+                    locationId = http.Request.Query["locationId"].FirstOrDefault(),
+                    permissions = granted.Select(p => new { permission = p, sources = new[] { "user" } }),
+                    removed = Array.Empty<object>(),
+                })
                 : Results.NotFound();
         });
         app.MapPost("/tokens/holds", async (HttpContext http) =>
         {
             if (!IsGatewayServiceToken(http)) return Results.Unauthorized();
-            var body = await JsonSerializer.DeserializeAsync<JsonObject>(http.Request.Body);
-            return Billing.Hold(Guid.Parse((string)body!["tenantId"]!), (long)body["amount"]!, (string)body["idempotencyKey"]!);
+            var body = await http.Request.ReadFromJsonAsync<PlaceHoldRequest>();
+            return Billing.Hold(body!);
         });
         app.MapPost("/tokens/holds/{id:guid}/{action}", (Guid id, string action, HttpContext http) =>
             !IsGatewayServiceToken(http) ? Results.Unauthorized() : Billing.Settle(id, action));
@@ -72,7 +81,8 @@ public sealed class LocalPeers : IAsyncDisposable
             CredentialPurposes.Enqueue(http.Request.Query["purpose"].ToString());
             return Credentials.TryGetValue((tenantId, id), out var c)
                 && (c.UserId is null || http.Request.Query["user_id"] == c.UserId.ToString())
-                ? Results.Json(new { id, type = c.Type, secret = c.Secret, meta = c.Meta })
+                ? Results.Json(new CredentialSecret(id, tenantId, c.UserId, c.Type, "stand-in",
+                    JsonSerializer.SerializeToElement(c.Meta), JsonSerializer.SerializeToElement(new { secret = c.Secret }), DateTimeOffset.UtcNow))
                 : Results.NotFound();
         });
         app.MapPost("/2010-04-01/Accounts/{sid}/{resource}", async (string sid, string resource, HttpContext http) =>

@@ -1,9 +1,13 @@
 using System.Collections.Concurrent;
+using AgentCloud.Contracts.Billing;
 using Microsoft.AspNetCore.Http;
 
 namespace AgentCloud.ToolGateway.FunctionalTests.Peers;
 
-/// <summary>Hold/commit/release with per-tenant balances, as the billing stand-in answers them (402 when short).</summary>
+/// <summary>
+/// Hold/commit/release with per-tenant balances, answering billing's real request and response records (402 when
+/// short). Prices are billing's defaults for the operations the gateway bills.
+/// </summary>
 public sealed class StandInBilling
 {
     readonly object _gate = new();
@@ -29,13 +33,24 @@ public sealed class StandInBilling
 
     public IReadOnlyList<HoldRecord> HoldsOf(Guid tenantId) => [.. Holds.Values.Where(h => h.TenantId == tenantId)];
 
-    public IResult Hold(Guid tenantId, long amount, string idempotencyKey)
+    static readonly Dictionary<string, long> Costs = new()
     {
+        ["email"] = 1, ["sms"] = 1, ["whatsapp_conversation"] = 10, ["phone_call"] = 50, ["http_request"] = 1,
+        ["web_search"] = 1, ["mcp_tool"] = 1,
+    };
+
+    public IResult Hold(PlaceHoldRequest request)
+    {
+        if (!Costs.TryGetValue(request.OperationType, out var price))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["operationType"] = ["unknown"] });
+        }
+        var (tenantId, amount, idempotencyKey) = (request.TenantId, price * (request.Quantity ?? 1), request.IdempotencyKey);
         lock (_gate)
         {
             if (_byKey.TryGetValue(idempotencyKey, out var existing))
             {
-                return Results.Json(new { id = existing.Id, available = _available.GetValueOrDefault(tenantId) }, statusCode: 201);
+                return Results.Json(View(existing), statusCode: 200);
             }
             var available = _available.GetValueOrDefault(tenantId);
             if (available < amount)
@@ -46,16 +61,19 @@ public sealed class StandInBilling
             var hold = new HoldRecord(Guid.NewGuid(), tenantId, amount, idempotencyKey);
             _byKey[idempotencyKey] = hold;
             Holds[hold.Id] = hold;
-            return Results.Json(new { id = hold.Id, available = available - amount }, statusCode: 201);
+            return Results.Json(View(hold), statusCode: 201);
         }
     }
+
+    HoldResponse View(HoldRecord hold) => new(hold.Id, Guid.Empty, hold.Amount, hold.State == "committed" ? hold.Amount : null,
+        hold.State, _available.GetValueOrDefault(hold.TenantId), DateTimeOffset.UtcNow.AddMinutes(10));
 
     public IResult Settle(Guid holdId, string action)
     {
         lock (_gate)
         {
             if (!Holds.TryGetValue(holdId, out var hold)) return Results.NotFound();
-            if (hold.State != "held") return Results.Ok(new { id = hold.Id, state = hold.State });
+            if (hold.State != "held") return Results.Ok(View(hold));
             if (action == "release")
             {
                 _available[hold.TenantId] += hold.Amount;
@@ -69,7 +87,7 @@ public sealed class StandInBilling
             {
                 return Results.NotFound();
             }
-            return Results.Ok(new { id = hold.Id, state = hold.State });
+            return Results.Ok(View(hold));
         }
     }
 }

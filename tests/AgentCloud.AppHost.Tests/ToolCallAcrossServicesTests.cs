@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AgentCloud.Contracts.Tools;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Xunit;
+
+namespace AgentCloud.AppHost.Tests;
+
+/// <summary>
+/// One tool call through the real services, as a new tenant's owner: agents signs in and resolves permissions, the gateway
+/// validates, holds tokens at billing, reads the credential from the vault, calls the target, commits, and a retry of
+/// the same tool call id changes nothing.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class ToolCallAcrossServicesTests(SystemFixture system) : IAsyncLifetime
+{
+    const string Secret = "s3cret-target-token";
+    readonly ConcurrentQueue<string?> _targetCalls = new();
+    WebApplication _target = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _target = builder.Build();
+        _target.MapGet("/orders", (HttpRequest request) =>
+        {
+            _targetCalls.Enqueue(request.Headers.Authorization);
+            return Results.Json(new { orders = 3 });
+        });
+        await _target.StartAsync();
+    }
+
+    public async Task DisposeAsync() => await _target.DisposeAsync();
+
+    [Fact]
+    public async Task A_paid_tool_call_with_a_stored_credential_runs_once_and_is_charged_once()
+    {
+        var tenant = await NewTenantAsync();
+        await Ok(tenant.Billing.PostAsJsonAsync($"/tokens/add/{tenant.Id}", new { amount = 10, idempotencyKey = Guid.NewGuid().ToString() }));
+        var credentialId = await tenant.StoreTargetTokenAsync();
+
+        var call = tenant.HttpCall(credentialId, $"{_target.Urls.First()}/orders");
+        var first = await tenant.InvokeAsync("http_request", call);
+        var retry = await tenant.InvokeAsync("http_request", call);
+
+        Assert.True(first.Status == "succeeded", JsonSerializer.Serialize(first));
+        Assert.Contains("orders", first.Output!.Value.GetRawText());
+        Assert.Equal(1, first.TokensCharged);
+        Assert.DoesNotContain(Secret, JsonSerializer.Serialize(first));
+        Assert.Equal(["Bearer " + Secret], _targetCalls);
+
+        Assert.True(retry.Replayed);
+        Assert.Equal(first.InvocationId, retry.InvocationId);
+        Assert.Equal(9, await BalanceAsync(tenant.Billing, tenant.Id));
+
+        var audit = await tenant.Credentials.GetStringAsync($"/tenant/{tenant.Id}/credentials/{credentialId}/audit");
+        Assert.Contains("tool-gateway", audit);
+        Assert.Contains("http_request", audit);
+        Assert.DoesNotContain(Secret, audit);
+    }
+
+    [Fact]
+    public async Task Without_tokens_the_call_is_refused_and_nothing_is_sent()
+    {
+        var tenant = await NewTenantAsync();
+        var credentialId = await tenant.StoreTargetTokenAsync();
+
+        var result = await tenant.InvokeAsync("http_request", tenant.HttpCall(credentialId, $"{_target.Urls.First()}/orders"));
+
+        Assert.Equal("failed", result.Status);
+        Assert.Equal("insufficient_tokens", result.Error!.Code);
+        Assert.Equal(0, result.TokensCharged);
+        Assert.Empty(_targetCalls);
+        Assert.Equal(0, await BalanceAsync(tenant.Billing, tenant.Id));
+    }
+
+    /// <summary>A new tenant signed up through agents, whose owner allows HTTP requests to the loopback network.</summary>
+    async Task<Tenant> NewTenantAsync()
+    {
+        using var anonymous = system.App.CreateHttpClient("agents");
+        var email = $"owner-{Guid.NewGuid():N}@example.com";
+        var signedUp = await Ok(anonymous.PostAsJsonAsync("/tenants", new
+        {
+            name = "Tool test tenant", ownerEmail = email, ownerDisplayName = "Owner", ownerPassword = "a long enough password",
+        }));
+        var tenantId = (await signedUp.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("tenantId").GetGuid();
+        var token = await Ok(anonymous.PostAsJsonAsync("/auth/token", new { email, password = "a long enough password" }));
+        var tenant = new Tenant(tenantId, (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!, system);
+
+        await Ok(tenant.Agents.PostAsJsonAsync("/permissions/grants", new { scope = "tenant", permission = "http:request" }));
+        await Ok(tenant.Gateway.PutAsJsonAsync("/tool-settings/http_request",
+            new { enabled = true, configuration = new { allowedNetworks = new[] { "127.0.0.1/32" } } }));
+        return tenant;
+    }
+
+    sealed class Tenant(Guid id, string token, SystemFixture system)
+    {
+        public Guid Id => id;
+        public HttpClient Agents { get; } = Client(system, "agents", token);
+        public HttpClient Billing { get; } = Client(system, "billing", token);
+        public HttpClient Credentials { get; } = Client(system, "credentials", token);
+        public HttpClient Gateway { get; } = Client(system, "tool-gateway", token);
+
+        public async Task<Guid> StoreTargetTokenAsync()
+        {
+            var created = await Ok(Credentials.PostAsJsonAsync($"/tenant/{id}/credentials", new
+            {
+                user_id = (Guid?)null, type = "http", name = "orders api", meta = new { auth = "bearer" }, credentials = new { token = Secret },
+            }));
+            return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("credential_id").GetGuid();
+        }
+
+        public object HttpCall(Guid credentialId, string url) =>
+            new { toolCallId = $"call-{Guid.NewGuid():N}", credentialId, arguments = new { method = "GET", url } };
+
+        public async Task<ToolInvocationResult> InvokeAsync(string tool, object call) =>
+            (await (await Ok(Gateway.PostAsJsonAsync($"/tools/{tool}/invoke", call))).Content.ReadFromJsonAsync<ToolInvocationResult>())!;
+
+        static HttpClient Client(SystemFixture system, string resource, string token)
+        {
+            var client = system.App.CreateHttpClient(resource);
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return client;
+        }
+    }
+
+    static async Task<long> BalanceAsync(HttpClient billing, Guid tenantId) =>
+        (await billing.GetFromJsonAsync<JsonElement>($"/tokens/balance/{tenantId}")).GetProperty("availableTokens").GetInt64();
+
+    static async Task<HttpResponseMessage> Ok(Task<HttpResponseMessage> sending)
+    {
+        var response = await sending;
+        Assert.True(response.IsSuccessStatusCode,
+            $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return response;
+    }
+}
