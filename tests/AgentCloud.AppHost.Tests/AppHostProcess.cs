@@ -66,6 +66,16 @@ sealed class AppHostProcess : IDisposable
 
     public void Signal(int signal) => Signals.Send(Pid, signal);
 
+    /// <summary>
+    /// Ctrl+C, as far as this environment allows: a background job of a non-interactive shell (as CI may run us) starts
+    /// with SIGINT ignored, the AppHost inherits that, and then only SIGTERM (the same stop path) can reach it.
+    /// </summary>
+    public static int InterruptSignal => SignalIgnoredHere(Signals.SIGINT) ? Signals.SIGTERM : Signals.SIGINT;
+
+    static bool SignalIgnoredHere(int signal) =>
+        File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) is { } line
+        && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (signal - 1))) != 0;
+
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);

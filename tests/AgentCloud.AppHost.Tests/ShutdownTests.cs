@@ -24,7 +24,7 @@ public sealed class ShutdownTests : IDisposable
             var pids = await first.WaitUntilRunningAsync(_state, TimeSpan.FromMinutes(2));
             await ExecuteAsync(first, "CREATE TABLE IF NOT EXISTS survives (note text); INSERT INTO survives VALUES ('kept')");
 
-            first.Signal(Signals.SIGINT);
+            first.Signal(AppHostProcess.InterruptSignal);
 
             Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(30)), first.Output);
             Assert.Equal(0, first.ExitCode);

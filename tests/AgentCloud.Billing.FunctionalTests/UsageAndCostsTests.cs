@@ -42,7 +42,7 @@ public sealed class UsageAndCostsTests(BillingFactory factory) : IClassFixture<B
     }
 
     [Fact]
-    public async Task Costs_default_to_seed_002_and_a_tenant_plan_overrides_them_for_holds()
+    public async Task Costs_default_to_seed_002_plus_the_gateway_operations_and_a_tenant_plan_overrides_them_for_holds()
     {
         var tenant = Guid.NewGuid();
         await _billing.PurchaseAsync(tenant, 1000);
@@ -51,6 +51,7 @@ public sealed class UsageAndCostsTests(BillingFactory factory) : IClassFixture<B
         Assert.Equal(new Dictionary<string, long>
         {
             ["elevenlabs_call"] = 50, ["email"] = 1, ["internal_api_llm"] = 1, ["monthly_fee"] = 200, ["sms"] = 1, ["whatsapp_conversation"] = 10,
+            ["phone_call"] = 50, ["http_request"] = 1, ["web_search"] = 1, ["mcp_tool"] = 1,
         }, defaults);
 
         using (var byAdmin = await _billing.AdminOf(tenant).PutAsJsonAsync($"/tokens/costs/{tenant}", new SetCostRequest(OperationTypes.Sms, 3)))

@@ -61,7 +61,7 @@ public sealed class TelemetryExportTests
         builder.AddServiceDefaults();
         var app = builder.Build();
         app.MapDefaultEndpoints();
-        app.MapGet("/ping", () => "pong");
+        app.MapGet("/ping", () => "pong").AllowAnonymous();
         await app.StartAsync();
         using (var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) })
         {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace AgentCloud.ToolGateway.FunctionalTests;
+namespace AgentCloud.Testing;
 
 /// <summary>Keeps every formatted log line (with exception text) so tests can search them for secrets.</summary>
 public sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
