@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using AgentCloud.Agents.Identity;
 using AgentCloud.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -38,10 +39,15 @@ public sealed class DemoSeedInDevelopmentTests(DevelopmentAgentsFactory factory)
     [Fact]
     public void The_documented_credentials_are_the_seeded_ones()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README-identity.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var serviceReadme = File.ReadAllText(Path.Combine(RepositoryRoot(), "services", "agents", "README.md"));
+        var appHost = File.ReadAllText(Path.Combine(RepositoryRoot(), "AgentCloud.AppHost", "Program.cs"));
 
-        Assert.Contains($"{DemoSeeder.AdminEmail}` / `{DemoSeeder.AdminPassword}", readme);
-        Assert.Contains($"{DemoSeeder.MemberEmail}` / `{DemoSeeder.MemberPassword}", readme);
+        Assert.Matches($@"`{Regex.Escape(DemoSeeder.AdminEmail)}`\s*\|\s*`{Regex.Escape(DemoSeeder.AdminPassword)}`", readme);
+        Assert.Matches($@"`{Regex.Escape(DemoSeeder.MemberEmail)}`\s*\|\s*`{Regex.Escape(DemoSeeder.MemberPassword)}`", readme);
+        Assert.Contains($"{DemoSeeder.AdminEmail}` / `{DemoSeeder.AdminPassword}", serviceReadme);
+        Assert.Matches($@"{Regex.Escape(DemoSeeder.AdminEmail)}\s*/ {Regex.Escape(DemoSeeder.AdminPassword)}", appHost);
+        Assert.Matches($@"{Regex.Escape(DemoSeeder.MemberEmail)}\s*/ {Regex.Escape(DemoSeeder.MemberPassword)}", appHost);
     }
 
     static string RepositoryRoot()
