@@ -1,5 +1,6 @@
 using AgentCloud.Billing.Apis;
 using AgentCloud.Billing.Extensions;
+using AgentCloud.EventBus.Admin;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +14,7 @@ app.MapTokensApi();
 app.MapCostsApi();
 app.MapHoldsApi();
 app.MapLedgerApi();
+app.MapEventBusAdminApi();
 
 app.Run();
 

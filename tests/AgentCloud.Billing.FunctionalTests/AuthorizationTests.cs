@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using AgentCloud.Billing.Model;
 using AgentCloud.Contracts.Billing;
+using AgentCloud.EventBus.Hosting;
 using AgentCloud.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace AgentCloud.Billing.FunctionalTests;
@@ -67,5 +70,19 @@ public sealed class AuthorizationTests(BillingFactory factory) : IClassFixture<B
         Assert.Equal(HttpStatusCode.NotFound, settings.StatusCode);
         var balance = await _billing.BalanceAsync(tenantA);
         Assert.Equal((100L, 100L), (balance.AvailableTokens, balance.LowBalanceThreshold));
+    }
+
+    [Fact]
+    public async Task Dead_lettered_usage_events_are_for_billing_own_identity_only()
+    {
+        var appId = factory.Services.GetRequiredService<IOptions<EventBusOptions>>().Value.AppId;
+
+        using var asAdmin = await _billing.AdminOf(Guid.NewGuid()).GetAsync("/eventbus/dead-letters");
+        using var asGateway = await _billing.ToolGateway.GetAsync("/eventbus/dead-letters");
+        using var asBilling = await factory.CreateClient(TestTokens.Service(appId)).GetAsync("/eventbus/dead-letters");
+
+        Assert.Equal(HttpStatusCode.Forbidden, asAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, asGateway.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, asBilling.StatusCode);
     }
 }
