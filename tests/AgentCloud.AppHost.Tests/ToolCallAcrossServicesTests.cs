@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AgentCloud.Contracts.Tools;
+using AgentCloud.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -121,12 +121,8 @@ public sealed class ToolCallAcrossServicesTests(SystemFixture system) : IAsyncLi
         public async Task<ToolInvocationResult> InvokeAsync(string tool, object call) =>
             (await (await Ok(Gateway.PostAsJsonAsync($"/tools/{tool}/invoke", call))).Content.ReadFromJsonAsync<ToolInvocationResult>())!;
 
-        static HttpClient Client(SystemFixture system, string resource, string token)
-        {
-            var client = system.App.CreateHttpClient(resource);
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return client;
-        }
+        static HttpClient Client(SystemFixture system, string resource, string token) =>
+            system.App.CreateHttpClient(resource).WithToken(token);
     }
 
     static async Task<long> BalanceAsync(HttpClient billing, Guid tenantId) =>
