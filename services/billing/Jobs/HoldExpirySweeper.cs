@@ -5,22 +5,17 @@ using Npgsql;
 namespace AgentCloud.Billing.Jobs;
 
 /// <summary>
-/// Releases holds whose time ran out, so a crashed caller never keeps tokens reserved. Each hold is expired in its own
-/// transaction; replicas may race for one: the loser finds it settled and does nothing. A commit that arrives late
-/// expires the hold itself (see billing_commit_hold), so correctness never waits for this sweep.
+/// Releases holds whose time ran out, so a crashed caller never keeps tokens reserved. The expiries go through the
+/// ledger's batch writer together; replicas may race for a hold: the loser finds it settled and does nothing. A commit
+/// that arrives late expires the hold itself (see billing_apply_batch), so correctness never waits for this sweep.
 /// </summary>
 public sealed partial class HoldExpirySweeper(TokenLedger ledger, IOptions<BillingOptions> options, ILogger<HoldExpirySweeper> logger) : BackgroundService
 {
     public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
     {
-        var expired = 0;
-        foreach (var holdId in await ledger.ExpiredHoldsAsync(1000, cancellationToken))
-        {
-            if ((await ledger.ExpireAsync(holdId, cancellationToken)).Outcome == "expired")
-            {
-                expired++;
-            }
-        }
+        var due = await ledger.ExpiredHoldsAsync(1000, cancellationToken);
+        var results = await Task.WhenAll(due.Select(holdId => ledger.ExpireAsync(holdId, cancellationToken)));
+        var expired = results.Count(r => r.Outcome == "expired");
         if (expired > 0)
         {
             LogExpired(expired);

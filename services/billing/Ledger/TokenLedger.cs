@@ -1,53 +1,38 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
+using Microsoft.Extensions.Logging.Abstractions;
 using NpgsqlTypes;
 
 namespace AgentCloud.Billing.Ledger;
 
 /// <summary>
-/// Every balance change, each one call of a SQL function (Migrations/0003, 0004): one round trip, one transaction, the
-/// overdraft check inside the UPDATE that debits. Events go to the outbox in that same transaction.
+/// Every balance change is one call of a SQL function (Migrations/0004, 0006): one round trip, one transaction, the
+/// overdraft check under the account's row lock. Events go to the outbox in that same transaction. Holds and their
+/// settlements, the hot path, are batched across concurrent callers (<see cref="GroupCommitWriter{TRequest, TResult}"/>).
 /// </summary>
-public sealed class TokenLedger(NpgsqlDataSource dataSource)
+public sealed class TokenLedger(NpgsqlDataSource dataSource, ILogger<TokenLedger>? logger = null) : IAsyncDisposable
 {
     const string Source = "billing";
+    readonly HoldWriter _holds = new(dataSource, Source, (ILogger?)logger ?? NullLogger.Instance);
+    readonly SettlementWriter _settlements = new(dataSource, Source, (ILogger?)logger ?? NullLogger.Instance);
 
-    public async Task<HoldResult> PlaceHoldAsync(HoldCommand hold, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            "SELECT * FROM billing_place_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
-        command.Parameters.Add(new() { Value = Guid.CreateVersion7() });
-        command.Parameters.Add(new() { Value = hold.TenantId });
-        command.Parameters.Add(Nullable(hold.LocationId, NpgsqlDbType.Uuid));
-        command.Parameters.Add(new() { Value = hold.OperationType });
-        command.Parameters.Add(new() { Value = hold.Quantity });
-        command.Parameters.Add(new() { Value = hold.IdempotencyKey });
-        command.Parameters.Add(new() { Value = hold.TtlSeconds });
-        command.Parameters.Add(Nullable(hold.UserId, NpgsqlDbType.Uuid));
-        command.Parameters.Add(Nullable(hold.SessionId, NpgsqlDbType.Text));
-        command.Parameters.Add(Nullable(hold.Description, NpgsqlDbType.Text));
-        command.Parameters.Add(Nullable(hold.Metadata is { } m ? m.GetRawText() : null, NpgsqlDbType.Jsonb));
-        command.Parameters.Add(new() { Value = Source });
-        command.Parameters.Add(Nullable(TraceParent(), NpgsqlDbType.Text));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new HoldResult(
-            reader.GetString(0), NullableGuid(reader, 1), NullableGuid(reader, 2), reader.GetInt64(3),
-            reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt64(5),
-            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
-    }
+    /// <summary>Reserves tokens. Holds and their settlements go through the group commit writers.</summary>
+    public Task<HoldResult> PlaceHoldAsync(HoldCommand hold, CancellationToken cancellationToken) =>
+        _holds.PlaceHoldAsync(hold, cancellationToken);
 
     public Task<SettleResult> CommitAsync(Guid holdId, long? finalAmount, CancellationToken cancellationToken) =>
-        SettleAsync("SELECT * FROM billing_commit_hold($1, $2, $3, $4)", cancellationToken,
-            new() { Value = holdId }, Nullable(finalAmount, NpgsqlDbType.Bigint), new() { Value = Source }, Nullable(TraceParent(), NpgsqlDbType.Text));
+        _settlements.SettleAsync(holdId, "commit", finalAmount, cancellationToken);
 
     public Task<SettleResult> ReleaseAsync(Guid holdId, CancellationToken cancellationToken) =>
-        SettleAsync("SELECT * FROM billing_settle_hold($1, 'released')", cancellationToken, new NpgsqlParameter { Value = holdId });
+        _settlements.SettleAsync(holdId, "release", null, cancellationToken);
 
     /// <summary>Expires one hold whose time has passed (no-op otherwise, or when it was settled meanwhile).</summary>
     public Task<SettleResult> ExpireAsync(Guid holdId, CancellationToken cancellationToken) =>
-        SettleAsync("SELECT * FROM billing_settle_hold($1, 'expired')", cancellationToken, new NpgsqlParameter { Value = holdId });
+        _settlements.SettleAsync(holdId, "expire", null, cancellationToken);
+
+    /// <summary>Database calls made for holds and their settlements (each applies a whole queue of them).</summary>
+    public long HoldBatchesApplied => _holds.BatchesApplied + _settlements.BatchesApplied;
 
     public async Task<IReadOnlyList<Guid>> ExpiredHoldsAsync(int limit, CancellationToken cancellationToken)
     {
@@ -133,17 +118,6 @@ public sealed class TokenLedger(NpgsqlDataSource dataSource)
         return (accounts, mismatches);
     }
 
-    async Task<SettleResult> SettleAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.AddRange(parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new SettleResult(
-            reader.GetString(0), reader.GetGuid(1), NullableGuid(reader, 2), reader.GetInt64(3),
-            reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6));
-    }
-
     static async Task<IReadOnlyList<Guid>> ReadGuidsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         var ids = new List<Guid>();
@@ -153,6 +127,12 @@ public sealed class TokenLedger(NpgsqlDataSource dataSource)
             ids.Add(reader.GetGuid(0));
         }
         return ids;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _holds.DisposeAsync();
+        await _settlements.DisposeAsync();
     }
 
     static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
