@@ -6,7 +6,8 @@ namespace AgentCloud.Billing.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project benchmarks/AgentCloud.Billing.Benchmarks -- [--seconds 5] [--rounds 3]
-/// [--concurrency 8] [--durable] [--no-http]</c>. Rounds interleave every workload, so machine noise hits all alike.
+/// [--concurrency 8,64] [--durable] [--no-http] [--only &lt;part of a workload's name&gt;]</c>. Each concurrency level
+/// measures every workload; rounds interleave them, so machine noise hits all alike. Medians per level, then ratios.
 /// </summary>
 static class BillingBenchmark
 {
@@ -22,24 +23,25 @@ static class BillingBenchmark
 
     public static async Task<int> Main(string[] args)
     {
-        var seconds = Option(args, "--seconds", 5);
-        var rounds = Option(args, "--rounds", 3);
-        var concurrency = Option(args, "--concurrency", 8);
+        var seconds = int.Parse(Option(args, "--seconds") ?? "5", CultureInfo.InvariantCulture);
+        var rounds = int.Parse(Option(args, "--rounds") ?? "3", CultureInfo.InvariantCulture);
+        var levels = (Option(args, "--concurrency") ?? "8,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+        var only = Option(args, "--only");
         var durable = args.Contains("--durable");
         var http = !args.Contains("--no-http");
         var (warmup, duration) = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(seconds));
-        Console.WriteLine($"{Environment.ProcessorCount} cores, {concurrency} concurrent clients, {seconds}s per measurement, {rounds} rounds, "
+        Console.WriteLine($"{Environment.ProcessorCount} cores, concurrency {string.Join(", ", levels)}, {seconds}s per measurement, {rounds} rounds, "
             + (durable ? "durable PostgreSQL (fsync on, synchronous_commit on)" : "PostgreSQL with fsync/synchronous_commit off (as the tests)"));
 
         await using var infrastructure = await Infrastructure.StartAsync(durable);
         var connectionString = new NpgsqlConnectionStringBuilder(await infrastructure.CreateBillingDatabaseAsync("billingbench"))
         {
-            MaxPoolSize = concurrency + 20,
-            MaxAutoPrepare = 20, // both the raw loop and the ledger get prepared statements
+            MaxPoolSize = levels.Max() + 20,
+            MaxAutoPrepare = 20, // the raw loop gets a prepared statement, as pgbench -M prepared and the ledger's writers
             AutoPrepareMinUsages = 2,
         }.ConnectionString;
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        var ledger = new TokenLedger(dataSource);
+        await using var ledger = new TokenLedger(dataSource);
         var raw = new RawUpdates(dataSource);
         await raw.SetUpAsync(Accounts);
         var pairs = new LedgerPairs(ledger);
@@ -54,64 +56,77 @@ static class BillingBenchmark
         HttpPairs? service = null;
         if (http)
         {
-            service = HttpPairs.Start(connectionString, infrastructure.Redis.ConnectionString, concurrency);
+            service = HttpPairs.Start(connectionString, infrastructure.Redis.ConnectionString, levels.Max());
             await service.WaitHealthyAsync();
         }
 
         static int Pick(int worker, long i) => (int)((worker * 7919L + i * 31L) % Accounts);
-        Func<Task<double>> Loop(Func<int, long, Task> operation) => () => LoadRunner.RunAsync(concurrency, warmup, duration, operation);
-        var pgbench = new PgBench(infrastructure.Postgres, "billingbench", concurrency);
-        var workloads = new List<(string Name, Func<Task<double>> Measure)>
+        var results = new Dictionary<(int Concurrency, string Workload), List<double>>();
+        foreach (var concurrency in levels)
         {
-            (RawHot, () => pgbench.RunAsync(1, duration)),
-            (RawHotNpgsql, Loop((_, _) => raw.DecrementAsync(1))),
-            (OursHot, Loop((_, _) => pairs.HoldAndCommitAsync(hot))),
-            (RawSpread, () => pgbench.RunAsync(Accounts, duration)),
-            (RawSpreadNpgsql, Loop((w, i) => raw.DecrementAsync(Pick(w, i) + 1))),
-            (OursSpread, Loop((w, i) => pairs.HoldAndCommitAsync(spread[Pick(w, i)]))),
-        };
-        if (service is not null)
-        {
-            workloads.Add((HttpHot, Loop((_, _) => service.HoldAndCommitAsync(hot))));
-            workloads.Add((HttpSpread, Loop((w, i) => service.HoldAndCommitAsync(spread[Pick(w, i)]))));
-        }
-
-        var results = workloads.ToDictionary(w => w.Name, _ => new List<double>());
-        for (var round = 1; round <= rounds; round++)
-        {
-            foreach (var (name, measure) in workloads)
+            Func<Task<double>> Loop(Func<int, long, Task> operation) => () => LoadRunner.RunAsync(concurrency, warmup, duration, operation);
+            var pgbench = new PgBench(infrastructure.Postgres, "billingbench", concurrency);
+            var workloads = new List<(string Name, Func<Task<double>> Measure)>
             {
-                var rate = await measure();
-                results[name].Add(rate);
-                Console.WriteLine($"round {round}  {name,-42} {rate,10:F0} /s");
+                (RawHot, () => pgbench.RunAsync(1, duration)),
+                (RawHotNpgsql, Loop((_, _) => raw.DecrementAsync(1))),
+                (OursHot, Loop((_, _) => pairs.HoldAndCommitAsync(hot))),
+                (RawSpread, () => pgbench.RunAsync(Accounts, duration)),
+                (RawSpreadNpgsql, Loop((w, i) => raw.DecrementAsync(Pick(w, i) + 1))),
+                (OursSpread, Loop((w, i) => pairs.HoldAndCommitAsync(spread[Pick(w, i)]))),
+            };
+            if (service is not null)
+            {
+                workloads.Add((HttpHot, Loop((_, _) => service.HoldAndCommitAsync(hot))));
+                workloads.Add((HttpSpread, Loop((w, i) => service.HoldAndCommitAsync(spread[Pick(w, i)]))));
+            }
+            workloads.RemoveAll(w => only is not null && !w.Name.Contains(only, StringComparison.OrdinalIgnoreCase));
+
+            for (var round = 1; round <= rounds; round++)
+            {
+                foreach (var (name, measure) in workloads)
+                {
+                    var batchesBefore = ledger.HoldBatchesApplied;
+                    var rate = await measure();
+                    var batches = ledger.HoldBatchesApplied - batchesBefore;
+                    (results.TryGetValue((concurrency, name), out var rates) ? rates : results[(concurrency, name)] = []).Add(rate);
+                    Console.WriteLine($"c={concurrency,-4} round {round}  {name,-42} {rate,10:F0} /s"
+                        + (batches > 0 ? $"  ({batches} ledger batches)" : ""));
+                }
             }
         }
 
         Console.WriteLine();
-        Console.WriteLine($"{"workload",-42} {"median/s",10}  rounds");
-        foreach (var (name, rates) in results)
+        Console.WriteLine($"{"clients",7}  {"workload",-42} {"median/s",10}  rounds");
+        foreach (var ((concurrency, name), rates) in results)
         {
-            Console.WriteLine($"{name,-42} {LoadRunner.Median(rates),10:F0}  {string.Join(" ", rates.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}");
+            Console.WriteLine($"{concurrency,7}  {name,-42} {LoadRunner.Median(rates),10:F0}  "
+                + string.Join(" ", rates.Select(r => r.ToString("F0", CultureInfo.InvariantCulture))));
         }
-        double Ratio(string ours, string baseline) => LoadRunner.Median(results[ours]) / LoadRunner.Median(results[baseline]);
         Console.WriteLine();
-        foreach (var (label, rawPg, rawNpgsql, ours, overHttp) in new[]
+        foreach (var concurrency in levels)
         {
-            ("1 hot account", RawHot, RawHotNpgsql, OursHot, HttpHot), ("100 accounts", RawSpread, RawSpreadNpgsql, OursSpread, HttpSpread),
-        })
-        {
-            Console.WriteLine($"ratio, {label}: hold+commit pairs/s (code path) ÷ raw UPDATE/s = {Ratio(ours, rawPg):P0} of pgbench, "
-                + $"{Ratio(ours, rawNpgsql):P0} of the Npgsql loop"
-                + (http ? $"; over HTTP: {Ratio(overHttp, rawPg):P0} of pgbench, {Ratio(overHttp, rawNpgsql):P0} of the Npgsql loop" : ""));
+            string Ratio(string ours, string baseline) =>
+                results.TryGetValue((concurrency, ours), out var a) && results.TryGetValue((concurrency, baseline), out var b)
+                    ? (LoadRunner.Median(a) / LoadRunner.Median(b)).ToString("P0", CultureInfo.InvariantCulture) : "-";
+            foreach (var (label, rawPg, rawNpgsql, ours, overHttp) in new[]
+            {
+                ("1 hot account", RawHot, RawHotNpgsql, OursHot, HttpHot), ("100 accounts", RawSpread, RawSpreadNpgsql, OursSpread, HttpSpread),
+            })
+            {
+                Console.WriteLine($"ratio at {concurrency} clients, {label}: hold+commit pairs/s (code path) ÷ raw UPDATE/s = "
+                    + $"{Ratio(ours, rawPg)} of pgbench, {Ratio(ours, rawNpgsql)} of the Npgsql loop"
+                    + (http ? $"; over HTTP: {Ratio(overHttp, rawPg)} of pgbench, {Ratio(overHttp, rawNpgsql)} of the Npgsql loop" : ""));
+            }
         }
 
-        var overdraftFree = await OverdraftCheck.RunAsync(ledger, pairs, service, dataSource, concurrency);
+        var overdraftFree = await OverdraftCheck.RunAsync(ledger, pairs, service, dataSource, 32);
         return overdraftFree ? 0 : 1;
     }
 
-    static int Option(string[] args, string name, int fallback)
+    static string? Option(string[] args, string name)
     {
         var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }

@@ -14,8 +14,8 @@ public sealed class HoldWriter(NpgsqlDataSource dataSource, string source, ILogg
 
     protected override async Task<IReadOnlyList<HoldResult>> ApplyAsync(IReadOnlyList<Batched> batch)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT * FROM billing_place_holds($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand("SELECT * FROM billing_place_holds($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", connection);
         command.Parameters.Add(LedgerArrays.Of(batch, b => b.Request.Id, NpgsqlDbType.Uuid));
         command.Parameters.Add(LedgerArrays.Of(batch, b => b.Request.Hold.TenantId, NpgsqlDbType.Uuid));
         command.Parameters.Add(LedgerArrays.Of(batch, b => b.Request.Hold.LocationId, NpgsqlDbType.Uuid));
@@ -30,6 +30,7 @@ public sealed class HoldWriter(NpgsqlDataSource dataSource, string source, ILogg
         command.Parameters.Add(LedgerArrays.Of(batch, b => b.TraceParent, NpgsqlDbType.Text));
         command.Parameters.Add(new NpgsqlParameter { Value = source });
 
+        await command.PrepareAsync(); // once per physical connection: Npgsql keeps it across pool returns
         var results = new List<HoldResult>(batch.Count);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())

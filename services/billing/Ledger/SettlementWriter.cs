@@ -15,13 +15,15 @@ public sealed class SettlementWriter(NpgsqlDataSource dataSource, string source,
 
     protected override async Task<IReadOnlyList<SettleResult>> ApplyAsync(IReadOnlyList<Batched> batch)
     {
-        await using var command = dataSource.CreateCommand("SELECT * FROM billing_settle_holds($1, $2, $3, $4, $5)");
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand("SELECT * FROM billing_settle_holds($1, $2, $3, $4, $5)", connection);
         command.Parameters.Add(LedgerArrays.Of(batch, b => b.Request.HoldId, NpgsqlDbType.Uuid));
         command.Parameters.Add(LedgerArrays.Of(batch, b => b.Request.Kind, NpgsqlDbType.Text));
         command.Parameters.Add(LedgerArrays.Of(batch, b => b.Request.FinalAmount, NpgsqlDbType.Bigint));
         command.Parameters.Add(LedgerArrays.Of(batch, b => b.TraceParent, NpgsqlDbType.Text));
         command.Parameters.Add(new NpgsqlParameter { Value = source });
 
+        await command.PrepareAsync(); // once per physical connection: Npgsql keeps it across pool returns
         var results = new List<SettleResult>(batch.Count);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())

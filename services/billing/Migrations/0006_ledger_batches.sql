@@ -92,9 +92,10 @@ BEGIN
         WHERE t.id IN (SELECT account FROM priced) ORDER BY t.id FOR UPDATE)
     SELECT p.amounts, p.accounts, p.inserted, p.costed, l.ids, l.balances, l.thresholds, l.exhausted
     INTO p_amounts, p_accounts, p_inserted, p_costed, a_ids, a_start, a_threshold, a_exhausted
-    FROM (SELECT array_agg(amount ORDER BY i) AS amounts, array_agg(account ORDER BY i) AS accounts,
-                 array_agg(id IN (SELECT id FROM inserted) ORDER BY i) AS inserted, array_agg(amount IS NOT NULL ORDER BY i) AS costed
-          FROM priced) p,
+    FROM (SELECT array_agg(priced.amount ORDER BY priced.i) AS amounts, array_agg(priced.account ORDER BY priced.i) AS accounts,
+                 array_agg(inserted.id IS NOT NULL ORDER BY priced.i) AS inserted,
+                 array_agg(priced.amount IS NOT NULL ORDER BY priced.i) AS costed
+          FROM priced LEFT JOIN inserted ON inserted.id = priced.id) p,
          (SELECT array_agg(id) AS ids, array_agg(available_tokens) AS balances, array_agg(low_balance_threshold) AS thresholds,
                  array_agg(exhausted_notified) AS exhausted
           FROM locked) l;
@@ -228,11 +229,12 @@ BEGIN
         SELECT items.i, items.id, items.kind, coalesce(c.status, h.status) AS status, c.id IS NOT NULL AS changed,
             coalesce(c.account_id, h.account_id) AS account_id, coalesce(c.amount, h.amount) AS amount,
             coalesce(c.committed_amount, h.committed_amount) AS committed_amount, c.refund, c.tenant_id, c.location_id,
-            c.operation_type, a.available_tokens + coalesce((SELECT r.total FROM refunds r WHERE r.account_id = a.id), 0) AS available
+            c.operation_type, a.available_tokens + coalesce(r.total, 0) AS available
         FROM items
         LEFT JOIN changed c ON c.id = items.id
         LEFT JOIN token_holds h ON h.id = items.id
-        LEFT JOIN token_accounts a ON a.id = coalesce(c.account_id, h.account_id)),
+        LEFT JOIN token_accounts a ON a.id = coalesce(c.account_id, h.account_id)
+        LEFT JOIN refunds r ON r.account_id = a.id),
     events AS (
         INSERT INTO event_bus_outbox (id, topic, cloud_event, created_at)
         SELECT e.id, 'TokensDebited', billing_cloud_event(e.id, 'TokensDebited', c.tenant_id, json_build_object(
