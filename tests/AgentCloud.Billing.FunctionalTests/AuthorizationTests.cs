@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using AgentCloud.Billing.Model;
 using AgentCloud.Contracts.Billing;
 using AgentCloud.EventBus.Hosting;
+using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ public sealed class AuthorizationTests(BillingFactory factory) : IClassFixture<B
     readonly BillingClient _billing = new(factory);
 
     [Fact]
-    public async Task Members_read_their_balance_and_usage_but_only_admins_buy_tokens()
+    public async Task Members_read_their_balance_and_usage_but_only_billing_managers_buy_tokens()
     {
         var tenant = Guid.NewGuid();
         await _billing.PurchaseAsync(tenant, 100);
@@ -33,6 +34,33 @@ public sealed class AuthorizationTests(BillingFactory factory) : IClassFixture<B
         Assert.Equal(HttpStatusCode.Forbidden, asService.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal(100, (await _billing.BalanceAsync(tenant)).AvailableTokens);
+    }
+
+    [Fact]
+    public async Task Buying_tokens_and_changing_settings_take_billing_manage_as_the_directory_says_not_a_role()
+    {
+        var tenant = Guid.NewGuid();
+        var (granted, unknown) = (Guid.NewGuid(), Guid.NewGuid());
+        factory.Directory.Grant(tenant, granted, "billing:manage");
+        var memberWithGrant = factory.CreateClient(TestTokens.User(tenant, granted));
+        var ownerUnknownToDirectory = factory.CreateClient(TestTokens.User(tenant, unknown, [AgentCloudRoles.Owner]));
+
+        using var byAdmin = await _billing.AdminOf(tenant).PostAsJsonAsync($"/tokens/add/{tenant}", new AddTokensRequest(500));
+        using var byUnknown = await ownerUnknownToDirectory.PostAsJsonAsync($"/tokens/add/{tenant}", new AddTokensRequest(500));
+        using var byGranted = await memberWithGrant.PostAsJsonAsync($"/tokens/add/{tenant}", new AddTokensRequest(100));
+        using var settingsByAdmin = await _billing.AdminOf(tenant).PutAsJsonAsync($"/tokens/settings/{tenant}", new BillingSettingsRequest(5));
+        using var settingsByGranted = await memberWithGrant.PutAsJsonAsync($"/tokens/settings/{tenant}", new BillingSettingsRequest(5));
+
+        Assert.Equal(HttpStatusCode.Forbidden, byAdmin.StatusCode);
+        var problem = (await byAdmin.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>())!;
+        Assert.Equal("billing:manage", problem.Extensions["permission"]!.ToString());
+        Assert.Equal(HttpStatusCode.Forbidden, byUnknown.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byGranted.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, settingsByAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, settingsByGranted.StatusCode);
+        Assert.Equal(100, (await _billing.BalanceAsync(tenant)).AvailableTokens);
+        // billing asked the directory as itself, for the caller's own tenant and user
+        Assert.Contains($"billing {tenant}/{granted}", factory.Directory.Lookups);
     }
 
     [Fact]
@@ -57,8 +85,8 @@ public sealed class AuthorizationTests(BillingFactory factory) : IClassFixture<B
     {
         var (tenantA, tenantB) = (Guid.NewGuid(), Guid.NewGuid());
         await _billing.PurchaseAsync(tenantA, 100);
-        var a = _billing.AdminOf(tenantA);
-        var b = _billing.AdminOf(tenantB);
+        var a = _billing.ManagerOf(tenantA);
+        var b = _billing.ManagerOf(tenantB);
 
         await TenantIsolation.AssertTenantIsolatedAsync(a, b, $"/tokens/balance/{tenantA}", canDelete: false);
         await TenantIsolation.AssertTenantIsolatedAsync(a, b, $"/tokens/usage/{tenantA}", canDelete: false);

@@ -30,7 +30,7 @@ public sealed class BadInputTests(BillingFactory factory) : IClassFixture<Billin
         var tenant = Guid.NewGuid();
         await _billing.PurchaseAsync(tenant, 100);
 
-        using var response = await _billing.AdminOf(tenant).PostAsync($"/tokens/add/{tenant}", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await _billing.ManagerOf(tenant).PostAsync($"/tokens/add/{tenant}", new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

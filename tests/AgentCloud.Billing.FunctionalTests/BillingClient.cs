@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AgentCloud.Billing.Model;
 using AgentCloud.Contracts.Billing;
+using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.Testing;
 using Xunit;
 
@@ -11,7 +12,21 @@ namespace AgentCloud.Billing.FunctionalTests;
 /// <summary>Clients per role and small helpers over the billing API.</summary>
 public sealed class BillingClient(BillingFactory factory)
 {
-    public HttpClient AdminOf(Guid tenantId) => factory.CreateClient(TestTokens.Admin(tenantId));
+    /// <summary>A user the directory says holds <c>billing:manage</c> (as a tenant's owner does).</summary>
+    public HttpClient ManagerOf(Guid tenantId)
+    {
+        var user = Guid.NewGuid();
+        factory.Directory.Grant(tenantId, user, "billing:manage");
+        return factory.CreateClient(TestTokens.User(tenantId, user, [AgentCloudRoles.Owner]));
+    }
+
+    /// <summary>An admin without <c>billing:manage</c> (the directory's admin role bundle does not include it).</summary>
+    public HttpClient AdminOf(Guid tenantId)
+    {
+        var user = Guid.NewGuid();
+        factory.Directory.Grant(tenantId, user, "agents:manage", "credentials:manage");
+        return factory.CreateClient(TestTokens.Admin(tenantId, user));
+    }
 
     public HttpClient MemberOf(Guid tenantId, Guid? userId = null) => factory.CreateClient(TestTokens.User(tenantId, userId));
 
@@ -21,7 +36,7 @@ public sealed class BillingClient(BillingFactory factory)
 
     public async Task<AddTokensResponse> PurchaseAsync(Guid tenantId, long amount, Guid? locationId = null, string? key = null)
     {
-        using var response = await AdminOf(tenantId).PostAsJsonAsync($"/tokens/add/{tenantId}", new AddTokensRequest(amount, locationId, key));
+        using var response = await ManagerOf(tenantId).PostAsJsonAsync($"/tokens/add/{tenantId}", new AddTokensRequest(amount, locationId, key));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<AddTokensResponse>())!;
     }

@@ -15,7 +15,7 @@ public sealed class IdempotencyTests(BillingFactory factory) : IClassFixture<Bil
     public async Task The_same_purchase_sent_five_times_concurrently_adds_once_and_answers_the_same()
     {
         var tenant = Guid.NewGuid();
-        var admin = _billing.AdminOf(tenant);
+        var admin = _billing.ManagerOf(tenant);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ =>
         {

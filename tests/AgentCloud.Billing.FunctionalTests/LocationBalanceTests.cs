@@ -52,7 +52,7 @@ public sealed class LocationBalanceTests(BillingFactory factory) : IClassFixture
         var tenant = Guid.NewGuid();
         var location = Guid.NewGuid();
         await _billing.PurchaseAsync(tenant, 100);
-        using (var settings = await _billing.AdminOf(tenant).PutAsJsonAsync($"/tokens/settings/{tenant}", new Model.BillingSettingsRequest(40)))
+        using (var settings = await _billing.ManagerOf(tenant).PutAsJsonAsync($"/tokens/settings/{tenant}", new Model.BillingSettingsRequest(40)))
         {
             Assert.Equal(HttpStatusCode.NoContent, settings.StatusCode);
         }

@@ -50,5 +50,5 @@ public class ServiceFactory<TProgram>(string database) : WebApplicationFactory<T
     /// <summary>A client that sends <c>Authorization: Bearer {token}</c> (see <see cref="TestTokens"/>).</summary>
     public HttpClient CreateClient(string token) => CreateClient().WithToken(token);
 
-    Task IAsyncLifetime.DisposeAsync() => base.DisposeAsync().AsTask();
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 }

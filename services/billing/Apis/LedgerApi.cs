@@ -13,7 +13,7 @@ public static class LedgerApi
         var ledger = app.MapGroup("/tokens/ledger").WithTags("Ledger");
         ledger.MapGet("/verify", VerifyAll).RequireService("agents")
             .WithName("VerifyLedger").WithSummary("balance == sum(ledger) for every account");
-        ledger.MapGet("/verify/{tenantId:guid}", VerifyTenant).RequireTenantAdmin().RequireTenantFromRoute()
+        ledger.MapGet("/verify/{tenantId:guid}", VerifyTenant).RequirePermission(TokensApi.BillingManage)
             .WithName("VerifyTenantLedger").WithSummary("balance == sum(ledger) for the tenant's accounts");
         return app;
     }

@@ -11,6 +11,9 @@ namespace AgentCloud.Billing.Apis;
 /// <summary>Seed 002's token API: balance and usage (members of the tenant), purchases (tenant admins).</summary>
 public static class TokensApi
 {
+    /// <summary>Buying tokens and changing billing settings (the directory grants it; the owner role has it).</summary>
+    public const string BillingManage = "billing:manage";
+
     public static IEndpointRouteBuilder MapTokensApi(this IEndpointRouteBuilder app)
     {
         var tokens = app.MapGroup("/tokens").WithTags("Tokens");
@@ -21,10 +24,10 @@ public static class TokensApi
             .RequireUserOrService("agents", "web").RequireTenantFromRoute()
             .WithName("GetUsage").WithSummary("Usage log, newest first, filtered by location, time range, user and operation type");
         tokens.MapPost("/add/{tenantId:guid}", AddTokens)
-            .RequireTenantAdmin().RequireTenantFromRoute()
+            .RequirePermission(BillingManage)
             .WithName("AddTokens").WithSummary("Purchase tokens (idempotent by key)");
         tokens.MapPut("/settings/{tenantId:guid}", UpdateSettings)
-            .RequireTenantAdmin().RequireTenantFromRoute()
+            .RequirePermission(BillingManage)
             .WithName("UpdateBillingSettings").WithSummary("The tenant's low-balance threshold (BalanceLow events)");
         return app;
     }

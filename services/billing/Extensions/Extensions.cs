@@ -2,6 +2,7 @@ using AgentCloud.Billing.Infrastructure;
 using AgentCloud.Billing.Jobs;
 using AgentCloud.Billing.Ledger;
 using AgentCloud.Contracts.Billing;
+using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.ServiceDefaults.Data;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -15,6 +16,8 @@ public static class Extensions
         builder.AddEventBus()
             .AddOutboxInbox<BillingDbContext>()
             .AddSubscription<TokenUsageReported, TokenUsageReportedHandler>();
+
+        builder.AddPermissionDirectory();
 
         builder.Services.Configure<BillingOptions>(builder.Configuration.GetSection("Billing"));
         builder.Services.TryAddSingleton(TimeProvider.System);

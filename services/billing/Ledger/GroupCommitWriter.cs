@@ -21,7 +21,8 @@ public abstract partial class GroupCommitWriter<TRequest, TResult> : IAsyncDispo
     static readonly Histogram<int> BatchSizes = Meter.CreateHistogram<int>("billing.ledger.batch.size", "{request}",
         "Requests applied by one database call");
 
-    readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new() { SingleReader = true });
+    // Bounded: under overload callers wait to enqueue instead of piling up in memory.
+    readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000) { SingleReader = true });
     readonly Queue<Pending> _deferred = new();
     readonly ILogger _logger;
     readonly string _name;
@@ -48,10 +49,7 @@ public abstract partial class GroupCommitWriter<TRequest, TResult> : IAsyncDispo
     {
         var pending = new Pending(new Batched(request,
             Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null, Activity.Current?.Context ?? default));
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            throw new ObjectDisposedException(GetType().Name);
-        }
+        await _queue.Writer.WriteAsync(pending, cancellationToken);
         // A caller that gives up still has its request applied (as when a connection drops mid-call): all are idempotent.
         return await pending.Completion.Task.WaitAsync(cancellationToken);
     }

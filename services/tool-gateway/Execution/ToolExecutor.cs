@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using AgentCloud.Contracts.Tools;
 using AgentCloud.EventBus.Outbox;
+using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.ToolGateway.Clients;
 using AgentCloud.ToolGateway.Infrastructure;
 using AgentCloud.ToolGateway.Model;
@@ -18,7 +19,7 @@ namespace AgentCloud.ToolGateway.Execution;
 public sealed partial class ToolExecutor(
     ToolsDbContext db,
     ToolRegistry registry,
-    IPermissionsClient permissions,
+    IPermissionDirectory permissions,
     IBillingClient billing,
     ICredentialsClient credentials,
     ApprovalGrantVerifier grants,

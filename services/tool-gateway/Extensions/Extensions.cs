@@ -19,7 +19,7 @@ public static class Extensions
         services.AddOptions<ConnectorOptions>().BindConfiguration(ConnectorOptions.Section);
 
         // Peers, each with this service's own identity.
-        services.AddHttpClient<IPermissionsClient, PermissionsClient>(http => http.BaseAddress = new("http://agents/")).AddServiceIdentity();
+        builder.AddPermissionDirectory();
         services.AddHttpClient<IBillingClient, BillingClient>(http => http.BaseAddress = new("http://billing/")).AddServiceIdentity();
         services.AddHttpClient<ICredentialsClient, CredentialsClient>(http => http.BaseAddress = new("http://credentials/")).AddServiceIdentity();
         services.AddHttpClient(TwilioConnector.HttpClientName);

@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using AgentCloud.ServiceDefaults.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace AgentCloud.Testing;
+
+/// <summary>
+/// A STAND-IN for the two routes of the agents service that a service tested alone calls, over real HTTP: client
+/// credentials (<c>POST /auth/service-token</c>, the secrets <see cref="ServiceFactory{TProgram}"/> hands out) and a
+/// user's effective permissions (<c>GET /tenants/{tenantId}/users/{userId}/permissions</c>), answered from what the test
+/// granted and only to a service token. Point the service at it with <c>services:agents:http:0</c>.
+/// </summary>
+public sealed class StandInDirectory : IAsyncDisposable
+{
+    readonly WebApplication _app;
+    readonly ConcurrentDictionary<(Guid Tenant, Guid User), HashSet<string>> _grants = new();
+
+    StandInDirectory(WebApplication app) => _app = app;
+
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>Every permission lookup, as "{service} {tenantId}/{userId}".</summary>
+    public ConcurrentQueue<string> Lookups { get; } = new();
+
+    public static async Task<StandInDirectory> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var directory = new StandInDirectory(builder.Build());
+        directory.Map();
+        await directory._app.StartAsync();
+        directory.BaseUrl = directory._app.Urls.First();
+        return directory;
+    }
+
+    /// <summary>The user is known to the directory, with these effective permissions (none: known, allowed nothing).</summary>
+    public void Grant(Guid tenantId, Guid userId, params string[] permissions) =>
+        _grants.AddOrUpdate((tenantId, userId), [.. permissions], (_, granted) => [.. granted, .. permissions]);
+
+    void Map()
+    {
+        _app.MapPost("/auth/service-token", (ServiceTokenRequest request) =>
+            ServiceClients.Known.Contains(request.ClientId) && request.ClientSecret == TestTokens.ServiceSecret(request.ClientId)
+                ? Results.Json(new ServiceTokenResponse(TestTokens.Service(request.ClientId), "Bearer", 600))
+                : Results.Unauthorized());
+        _app.MapGet("/tenants/{tenantId:guid}/users/{userId:guid}/permissions", (Guid tenantId, Guid userId, HttpContext http) =>
+        {
+            if (CallingService(http) is not { } service)
+            {
+                return Results.Unauthorized();
+            }
+            Lookups.Enqueue($"{service} {tenantId}/{userId}");
+            return _grants.TryGetValue((tenantId, userId), out var granted)
+                ? Results.Json(new
+                {
+                    userId,
+                    permissions = granted.Select(p => new { permission = p, sources = new[] { "user" } }),
+                    removed = Array.Empty<object>(),
+                })
+                : Results.NotFound();
+        });
+    }
+
+    static string? CallingService(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? JsonWebToken.Parse(header[7..]) : null;
+        return token is not null && token.HasValidHs256Signature(Convert.FromBase64String(TestTokens.SigningKey))
+            && token.Payload.TryGetProperty(AgentCloudClaims.Service, out var service) ? service.GetString() : null;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
