@@ -1,5 +1,6 @@
 using System.Globalization;
 using AgentCloud.Billing.Ledger;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace AgentCloud.Billing.Benchmarks;
@@ -41,7 +42,7 @@ static class BillingBenchmark
             AutoPrepareMinUsages = 2,
         }.ConnectionString;
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var ledger = new TokenLedger(dataSource);
+        await using var ledger = new TokenLedger(dataSource, LoggerFactory.Create(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning)).CreateLogger<TokenLedger>());
         var raw = new RawUpdates(dataSource);
         await raw.SetUpAsync(Accounts);
         var pairs = new LedgerPairs(ledger);

@@ -101,8 +101,9 @@ public abstract partial class GroupCommitWriter<TRequest, TResult> : IAsyncDispo
                 batch[i].Completion.TrySetResult(results[i]);
             }
         }
-        catch (PostgresException) when (batch.Count > 1)
+        catch (PostgresException e) when (batch.Count > 1)
         {
+            LogSplit(_name, batch.Count, e.SqlState, e.MessageText);
             foreach (var pending in batch)
             {
                 await ApplyIsolatingFailuresAsync([pending]);
@@ -159,6 +160,9 @@ public abstract partial class GroupCommitWriter<TRequest, TResult> : IAsyncDispo
         await _writer;
         GC.SuppressFinalize(this);
     }
+
+    [LoggerMessage(LogLevel.Warning, "Ledger batch {Name} of {Count} failed ({SqlState}: {Message}); applying its requests one by one")]
+    partial void LogSplit(string name, int count, string sqlState, string message);
 
     [LoggerMessage(LogLevel.Warning, "Ledger batch {Name} hit {SqlState} (attempt {Attempt}); retrying")]
     partial void LogRetry(string name, string sqlState, int attempt);

@@ -237,13 +237,11 @@ BEGIN
         LEFT JOIN refunds r ON r.account_id = a.id),
     events AS (
         INSERT INTO event_bus_outbox (id, topic, cloud_event, created_at)
-        SELECT e.id, 'TokensDebited', billing_cloud_event(e.id, 'TokensDebited', c.tenant_id, json_build_object(
+        SELECT c.event_id, 'TokensDebited', billing_cloud_event(c.event_id, 'TokensDebited', c.tenant_id, json_build_object(
                 'locationId', c.location_id, 'accountId', c.account_id, 'holdId', c.id, 'operationType', c.operation_type,
                 'tokens', c.committed_amount, 'availableTokens', a.available), p_source, c.trace), now()
-        FROM changed c
-        JOIN answers a ON a.id = c.id
-        CROSS JOIN LATERAL (SELECT gen_random_uuid() AS id) e
-        WHERE c.status = 'committed' AND c.committed_amount > 0)
+        FROM (SELECT gen_random_uuid() AS event_id, * FROM changed WHERE status = 'committed' AND committed_amount > 0) c
+        JOIN answers a ON a.id = c.id)
     SELECT
         CASE
             WHEN a.status IS NULL THEN 'not_found'
