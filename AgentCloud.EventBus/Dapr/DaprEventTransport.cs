@@ -12,16 +12,25 @@ namespace AgentCloud.EventBus.Dapr;
 /// </summary>
 sealed class DaprEventTransport(HttpClient http, IOptions<EventBusOptions> options) : IEventTransport
 {
-    public async Task PublishAsync(string topic, CloudEvent cloudEvent, CancellationToken cancellationToken)
+    /// <summary>One publish call per event, each awaited before the next: the order holds.</summary>
+    public async Task PublishAsync(IReadOnlyList<SerializedCloudEvent> events, CancellationToken cancellationToken)
     {
-        using var content = new StringContent(CloudEventSerializer.Serialize(cloudEvent));
+        foreach (var e in events)
+        {
+            await PublishAsync(e.Topic, e.Json, cancellationToken);
+        }
+    }
+
+    async Task PublishAsync(string topic, string json, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(json);
         content.Headers.ContentType = new MediaTypeHeaderValue(CloudEvent.MediaType);
         using var response = await http.PostAsync(
             $"v1.0/publish/{Uri.EscapeDataString(options.Value.PubSubName)}/{Uri.EscapeDataString(topic)}", content, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException(
-                $"Dapr refused to publish {cloudEvent.Type} {cloudEvent.Id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}",
+                $"Dapr refused to publish to {topic}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}",
                 null, response.StatusCode);
         }
         EventBusTelemetry.Published.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", topic));

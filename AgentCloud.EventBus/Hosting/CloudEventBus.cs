@@ -15,7 +15,8 @@ sealed class CloudEventBus(IEventTransport transport, IOptions<EventBusOptions> 
         activity?.SetTag("messaging.message.id", @event.Id);
         try
         {
-            await transport.PublishAsync(topic, CloudEventSerializer.Wrap(@event, options.Value.AppId, Activity.Current), cancellationToken);
+            var cloudEvent = CloudEventSerializer.Wrap(@event, options.Value.AppId, Activity.Current);
+            await transport.PublishAsync([new SerializedCloudEvent(topic, CloudEventSerializer.Serialize(cloudEvent))], cancellationToken);
         }
         catch (Exception e)
         {

@@ -56,14 +56,17 @@ sealed partial class OutboxRelay<TContext>(
                 SELECT * FROM event_bus_outbox WHERE published_at IS NULL
                 ORDER BY created_at LIMIT {options.Value.OutboxBatchSize} FOR UPDATE SKIP LOCKED
                 """)
+            .AsNoTracking()
             .ToListAsync(cancellationToken);
-        foreach (var message in batch)
+        if (batch.Count == 0)
         {
-            message.Attempts++;
-            await transport.PublishAsync(message.Topic, CloudEventSerializer.Deserialize(message.CloudEvent), cancellationToken);
-            message.PublishedAt = DateTimeOffset.UtcNow;
+            return 0;
         }
-        await db.SaveChangesAsync(cancellationToken);
+        // The rows hold structured CloudEvent JSON already: they go out as stored, the whole batch at once.
+        await transport.PublishAsync([.. batch.Select(m => new SerializedCloudEvent(m.Topic, m.CloudEvent))], cancellationToken);
+        var ids = batch.Select(m => m.Id).ToArray();
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE event_bus_outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY({ids})", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return batch.Count;
     }

@@ -11,11 +11,22 @@ sealed class RedisStreamTransport(IConnectionMultiplexer redis, IOptions<EventBu
 {
     readonly StreamKeys _keys = new(options.Value.StreamPrefix);
 
-    public async Task PublishAsync(string topic, CloudEvent cloudEvent, CancellationToken cancellationToken)
+    /// <summary>
+    /// All XADDs go out pipelined on the one connection (StackExchange.Redis keeps their order), then one nudge per
+    /// topic: a batch costs about one round trip, not one per event.
+    /// </summary>
+    public async Task PublishAsync(IReadOnlyList<SerializedCloudEvent> events, CancellationToken cancellationToken)
     {
-        await redis.GetDatabase().ExecuteAsync("XADD",
-            _keys.Stream(topic), "MAXLEN", "~", options.Value.MaxStreamLength, "*", "event", CloudEventSerializer.Serialize(cloudEvent));
-        await redis.GetSubscriber().PublishAsync(_keys.Notify(topic), "", CommandFlags.FireAndForget);
-        EventBusTelemetry.Published.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", topic));
+        var database = redis.GetDatabase();
+        var added = events
+            .Select(e => database.ExecuteAsync("XADD", _keys.Stream(e.Topic), "MAXLEN", "~", options.Value.MaxStreamLength, "*", "event", e.Json))
+            .ToArray();
+        await Task.WhenAll(added);
+        var subscriber = redis.GetSubscriber();
+        foreach (var topic in events.Select(e => e.Topic).Distinct())
+        {
+            await subscriber.PublishAsync(_keys.Notify(topic), "", CommandFlags.FireAndForget);
+            EventBusTelemetry.Published.Add(events.Count(e => e.Topic == topic), new KeyValuePair<string, object?>("messaging.destination.name", topic));
+        }
     }
 }
