@@ -58,8 +58,17 @@ public static class PermissionDirectoryExtensions
         {
             var caller = context.HttpContext.GetCaller()!;
             var directory = context.HttpContext.RequestServices.GetRequiredService<IPermissionDirectory>();
-            var granted = await directory.GetEffectivePermissionsAsync(
-                caller.TenantId, caller.UserId!.Value, null, context.HttpContext.RequestAborted);
+            IReadOnlySet<string>? granted;
+            try
+            {
+                granted = await directory.GetEffectivePermissionsAsync(caller.TenantId, caller.UserId!.Value, null, context.HttpContext.RequestAborted);
+            }
+            catch (HttpRequestException e)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: $"The permission directory could not say whether you hold {permission}; try again.",
+                    detail: e.StatusCode is { } status ? $"The agents service answered {(int)status}." : null);
+            }
             return granted?.Contains(permission) == true
                 ? await next(context)
                 : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: $"This needs the permission {permission}.",

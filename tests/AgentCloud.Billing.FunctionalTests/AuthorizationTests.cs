@@ -64,6 +64,26 @@ public sealed class AuthorizationTests(BillingFactory factory) : IClassFixture<B
     }
 
     [Fact]
+    public async Task When_the_directory_cannot_answer_a_purchase_is_refused_with_503_and_nothing_is_bought()
+    {
+        var tenant = Guid.NewGuid();
+        var manager = _billing.ManagerOf(tenant);
+        factory.Directory.PermissionsFailWith = 500;
+        try
+        {
+            using var purchase = await manager.PostAsJsonAsync($"/tokens/add/{tenant}", new AddTokensRequest(100));
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, purchase.StatusCode);
+            Assert.Contains("billing:manage", (await purchase.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>())!.Title);
+        }
+        finally
+        {
+            factory.Directory.PermissionsFailWith = null;
+        }
+        Assert.Equal(0, (await _billing.BalanceAsync(tenant)).AvailableTokens);
+    }
+
+    [Fact]
     public async Task Holds_are_for_tool_gateway_and_agents_only()
     {
         var tenant = Guid.NewGuid();

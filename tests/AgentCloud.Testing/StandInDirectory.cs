@@ -22,6 +22,9 @@ public sealed class StandInDirectory : IAsyncDisposable
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>When set, permission lookups answer this status (the directory failing).</summary>
+    public int? PermissionsFailWith { get; set; }
+
     /// <summary>Every permission lookup, as "{service} {tenantId}/{userId}".</summary>
     public ConcurrentQueue<string> Lookups { get; } = new();
 
@@ -54,6 +57,10 @@ public sealed class StandInDirectory : IAsyncDisposable
                 return Results.Unauthorized();
             }
             Lookups.Enqueue($"{service} {tenantId}/{userId}");
+            if (PermissionsFailWith is { } failure)
+            {
+                return Results.StatusCode(failure);
+            }
             return _grants.TryGetValue((tenantId, userId), out var granted)
                 ? Results.Json(new
                 {

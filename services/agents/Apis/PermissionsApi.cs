@@ -29,10 +29,10 @@ public static class PermissionsApi
         app.MapGroup("/users").WithTags("Permissions")
             .MapGet("/{id:guid}/permissions", GetEffectivePermissions).RequireUser()
             .WithName("GetEffectivePermissions").WithSummary("A user's effective permissions, optionally at a location, with where each came from");
-        // The same for services that check a user's permissions before acting (tool-gateway, agents).
+        // The same for services that check a user's permissions before acting.
         app.MapGroup("/tenants/{tenantId:guid}/users").WithTags("Permissions")
             .MapGet("/{id:guid}/permissions", GetEffectivePermissions)
-            .RequireUserOrService("tool-gateway", "agents").RequireTenantFromRoute("tenantId")
+            .RequireUserOrService("tool-gateway", "agents", "billing").RequireTenantFromRoute("tenantId")
             .WithName("GetTenantUserEffectivePermissions");
         return app;
     }
