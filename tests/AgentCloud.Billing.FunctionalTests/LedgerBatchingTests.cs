@@ -28,6 +28,15 @@ public sealed class LedgerBatchingTests(BillingFactory factory) : IClassFixture<
         Assert.InRange(calls, 2, 127); // 128 requests; one call each would be 128
         Assert.Equal(936, (await _billing.BalanceAsync(tenant)).AvailableTokens);
         await _billing.VerifyAsync();
+
+        // Commits applied together are told together: one TokensDebited per batch (and operation type), covering each
+        // commit exactly once.
+        var debited = (await BillingOutbox.ReadAsync(factory, tenant)).OfType<TokensDebited>().ToList();
+        Assert.InRange(debited.Count, 1, 63);
+        Assert.Equal(64, debited.Sum(d => d.Tokens));
+        Assert.Equal(64, debited.Sum(d => d.Operations));
+        Assert.Equal(holds.Select(h => h.HoldId!.Value).Order(), debited.SelectMany(d => d.HoldIds!).Order());
+        Assert.All(debited, d => Assert.Equal(OperationTypes.Sms, d.OperationType));
     }
 
     [Fact]

@@ -84,7 +84,7 @@ public sealed class MonthlyFeeTests(BillingFactory factory) : IClassFixture<Bill
         }
         Assert.Equal(9, (await _billing.BalanceAsync(tenant)).AvailableTokens);
 
-        var events = await OutboxAsync(tenant);
+        var events = await BillingOutbox.ReadAsync(factory, tenant);
         var fee = Assert.Single(events.OfType<TokensDebited>());
         Assert.Equal((OperationTypes.MonthlyFee, 200L, -50L, tenant.ToString()), (fee.OperationType, fee.Tokens, fee.AvailableTokens, fee.TenantId));
         Assert.Equal(100, Assert.Single(events.OfType<BalanceLow>()).Threshold);
@@ -92,32 +92,6 @@ public sealed class MonthlyFeeTests(BillingFactory factory) : IClassFixture<Bill
         // after the purchase of 50, which re-armed it.
         Assert.Equal([-50L, 0L], events.OfType<BalanceExhausted>().Select(e => e.AvailableTokens));
         await _billing.VerifyAsync();
-    }
-
-    async Task<List<object>> OutboxAsync(Guid tenant)
-    {
-        await using var connection = new NpgsqlConnection(factory.DatabaseConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT topic, cloud_event FROM event_bus_outbox ORDER BY created_at", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var events = new List<object>();
-        while (await reader.ReadAsync())
-        {
-            var cloudEvent = CloudEventSerializer.Deserialize(reader.GetString(1));
-            if (cloudEvent.TenantId != tenant.ToString())
-            {
-                continue;
-            }
-            var type = reader.GetString(0) switch
-            {
-                nameof(TokensDebited) => typeof(TokensDebited),
-                nameof(BalanceLow) => typeof(BalanceLow),
-                nameof(BalanceExhausted) => typeof(BalanceExhausted),
-                var other => throw new InvalidOperationException($"Unexpected event type {other}"),
-            };
-            events.Add(CloudEventSerializer.Unwrap(cloudEvent, type));
-        }
-        return events;
     }
 
     async Task<long> CountAsync(string sql, Guid[] tenants)
