@@ -113,7 +113,7 @@ public sealed class PermissionTests(AgentsFactory factory) : IClassFixture<Agent
     }
 
     [Fact]
-    public async Task Tool_gateway_and_billing_read_a_users_permissions_with_their_service_identity_and_others_cannot()
+    public async Task Gateway_billing_and_credentials_read_a_users_permissions_with_their_service_identity_and_others_cannot()
     {
         var tenant = await TestDirectory.SignUpAsync(factory);
         var other = await TestDirectory.SignUpAsync(factory);
@@ -123,14 +123,16 @@ public sealed class PermissionTests(AgentsFactory factory) : IClassFixture<Agent
 
         var asGateway = await factory.CreateClient(TestTokens.Service("tool-gateway")).GetFromJsonAsync<JsonElement>(url);
         var asBilling = await factory.CreateClient(TestTokens.Service("billing")).GetFromJsonAsync<JsonElement>(url);
-        using var asCredentials = await factory.CreateClient(TestTokens.Service("credentials")).GetAsync(url);
+        var asCredentials = await factory.CreateClient(TestTokens.Service("credentials")).GetFromJsonAsync<JsonElement>(url);
+        using var asTriggers = await factory.CreateClient(TestTokens.Service("triggers")).GetAsync(url);
         using var asOtherTenant = await other.Owner.GetAsync(url);
         using var wrongTenantInUrl = await factory.CreateClient(TestTokens.Service("tool-gateway"))
             .GetAsync($"/tenants/{other.TenantId}/users/{member.Id}/permissions");
 
         Assert.Equal("denied for the user", Removed(asGateway)["sms:send"]);
         Assert.Equal("denied for the user", Removed(asBilling)["sms:send"]);
-        Assert.Equal(HttpStatusCode.Forbidden, asCredentials.StatusCode);
+        Assert.Equal("denied for the user", Removed(asCredentials)["sms:send"]);
+        Assert.Equal(HttpStatusCode.Forbidden, asTriggers.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, asOtherTenant.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, wrongTenantInUrl.StatusCode);
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentCloud.Contracts.Credentials;
+using AgentCloud.Credentials.Apis;
 using AgentCloud.Testing;
 using Xunit;
 
@@ -65,6 +66,24 @@ public sealed class CredentialsApiTests(CredentialsFactory factory) : IClassFixt
         var gateway = factory.Client(TestTokens.Service("tool-gateway"));
         Assert.Equal(HttpStatusCode.NotFound, (await Vault.ReadAsync(gateway, _tenant, id)).Status);
         Assert.Equal(HttpStatusCode.OK, (await Vault.ReadAsync(gateway, _tenant, id, $"?user_id={user}")).Status);
+    }
+
+    [Fact]
+    public async Task Credentials_manage_is_what_the_directory_says_not_the_role_in_the_token()
+    {
+        var (deniedAdmin, grantedMember) = (Guid.NewGuid(), Guid.NewGuid());
+        factory.Directory.Grant(_tenant, deniedAdmin); // known to the directory, holding nothing (say a deny)
+        factory.Directory.Grant(_tenant, grantedMember, CredentialAccess.ManagePermission);
+        var admin = factory.CreateClient().WithToken(TestTokens.Admin(_tenant, deniedAdmin));
+        var member = factory.CreateClient().WithToken(TestTokens.User(_tenant, grantedMember));
+
+        using var byAdmin = await admin.PostAsJsonAsync(Vault.Credentials(_tenant), Vault.Body(TelemetryCapture.NewSecret("denied"), userId: null));
+        var id = await Vault.CreateAsync(member, _tenant, Vault.Body(TelemetryCapture.NewSecret("granted"), userId: null));
+
+        Assert.Equal(HttpStatusCode.Forbidden, byAdmin.StatusCode);
+        var listed = await member.GetFromJsonAsync<JsonElement>(Vault.Credentials(_tenant));
+        Assert.Equal(id, Assert.Single(listed.GetProperty("items").EnumerateArray()).GetProperty("credential_id").GetGuid());
+        Assert.Contains($"credentials {_tenant}/{deniedAdmin}", factory.Directory.Lookups);
     }
 
     [Fact]

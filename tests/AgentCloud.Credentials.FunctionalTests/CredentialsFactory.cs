@@ -4,7 +4,11 @@ using Microsoft.Extensions.Logging;
 
 namespace AgentCloud.Credentials.FunctionalTests;
 
-/// <summary>The credentials service over its own fresh database, with a test master key and captured telemetry.</summary>
+/// <summary>
+/// The credentials service over its own fresh database, with a test master key and captured telemetry. The agents
+/// service is a stand-in (<see cref="StandInDirectory"/>): it issues the service token and knows the tokens' users
+/// (see <c>Vault.Client</c>).
+/// </summary>
 public class CredentialsFactory : ServiceFactory<Program>
 {
     /// <summary>Test-only master key (base64, 32 bytes).</summary>
@@ -15,6 +19,22 @@ public class CredentialsFactory : ServiceFactory<Program>
         TelemetryCapture.Start();
         WithSetting("Secrets:MasterKey", MasterKey);
         WithSetting("Credentials:RotationPollSeconds", "1");
+        WithSetting("Auth:ServiceName", "credentials"); // as the AppHost names it (OTEL_SERVICE_NAME)
+    }
+
+    public StandInDirectory Directory { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Directory = await StandInDirectory.StartAsync();
+        WithSetting("services:agents:http:0", Directory.BaseUrl);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Directory.DisposeAsync();
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

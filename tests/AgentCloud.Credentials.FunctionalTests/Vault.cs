@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentCloud.Credentials.Apis;
+using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.Testing;
 using Npgsql;
 using Xunit;
@@ -79,5 +81,22 @@ public static class Vault
         await command.ExecuteNonQueryAsync();
     }
 
-    public static HttpClient Client(this CredentialsFactory factory, string token) => factory.CreateClient().WithToken(token);
+    /// <summary>
+    /// A client with this token. Its user becomes known to the stand-in directory as the agents role bundles would
+    /// have it: owners and admins hold credentials:manage, members do not.
+    /// </summary>
+    public static HttpClient Client(this CredentialsFactory factory, string token)
+    {
+        var claims = JsonWebToken.Parse(token)?.Payload;
+        if (claims is { } payload
+            && payload.TryGetProperty(AgentCloudClaims.Tenant, out var tid) && Guid.TryParse(tid.GetString(), out var tenant)
+            && payload.TryGetProperty(AgentCloudClaims.Subject, out var sub) && Guid.TryParse(sub.GetString(), out var user)
+            && payload.TryGetProperty(AgentCloudClaims.Roles, out var granted))
+        {
+            var roles = granted.EnumerateArray().Select(r => r.GetString()).ToList();
+            factory.Directory.Grant(tenant, user,
+                roles.Contains(AgentCloudRoles.Owner) || roles.Contains(AgentCloudRoles.Admin) ? [CredentialAccess.ManagePermission] : []);
+        }
+        return factory.CreateClient().WithToken(token);
+    }
 }

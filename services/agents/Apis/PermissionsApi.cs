@@ -32,7 +32,7 @@ public static class PermissionsApi
         // The same for services that check a user's permissions before acting.
         app.MapGroup("/tenants/{tenantId:guid}/users").WithTags("Permissions")
             .MapGet("/{id:guid}/permissions", GetEffectivePermissions)
-            .RequireUserOrService("tool-gateway", "agents", "billing").RequireTenantFromRoute("tenantId")
+            .RequireUserOrService("tool-gateway", "agents", "billing", "credentials").RequireTenantFromRoute("tenantId")
             .WithName("GetTenantUserEffectivePermissions");
         return app;
     }

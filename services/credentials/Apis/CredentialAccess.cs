@@ -4,20 +4,45 @@ using AgentCloud.ServiceDefaults.Auth;
 namespace AgentCloud.Credentials.Apis;
 
 /// <summary>
-/// Who may see and change which credential. <c>credentials:manage</c> is held by the tenant's owners and admins until
-/// the permissions directory (agents service) answers it; every user manages their own user-scoped credentials.
+/// Who may see and change which credential, for one request. <c>credentials:manage</c> is what the directory (agents
+/// service) says the calling user holds, asked once per request by <see cref="CredentialAccessFilter"/>; every user
+/// manages their own user-scoped credentials.
 /// </summary>
-public static class CredentialAccess
+public sealed class CredentialAccess
 {
     public const string ManagePermission = "credentials:manage";
 
-    public static bool CanManageTenant(Caller caller) => caller.IsTenantAdmin;
+    /// <summary>The calling user holds <see cref="ManagePermission"/> (always false for services).</summary>
+    public bool ManagesTenant { get; set; }
 
     /// <summary>Metadata: services of the tenant, managers, and users for tenant-wide credentials and their own.</summary>
-    public static bool CanSee(Caller caller, Credential credential) =>
-        caller.IsService || CanManageTenant(caller) || credential.UserId is null || credential.UserId == caller.UserId;
+    public bool CanSee(Caller caller, Credential credential) =>
+        caller.IsService || ManagesTenant || credential.UserId is null || credential.UserId == caller.UserId;
 
     /// <summary>Rename, change meta, rotate, delete, read the audit log.</summary>
-    public static bool CanManage(Caller caller, Credential credential) =>
-        CanManageTenant(caller) || (caller.IsUser && credential.UserId is not null && credential.UserId == caller.UserId);
+    public bool CanManage(Caller caller, Credential credential) =>
+        ManagesTenant || (caller.IsUser && credential.UserId is not null && credential.UserId == caller.UserId);
+}
+
+/// <summary>Asks the directory whether a calling user holds <c>credentials:manage</c>; 503 when it cannot answer.</summary>
+public sealed class CredentialAccessFilter(IPermissionDirectory directory, CredentialAccess access) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        if (context.HttpContext.GetCaller() is { IsUser: true } caller)
+        {
+            try
+            {
+                var granted = await directory.GetEffectivePermissionsAsync(
+                    caller.TenantId, caller.UserId!.Value, null, context.HttpContext.RequestAborted);
+                access.ManagesTenant = granted?.Contains(CredentialAccess.ManagePermission) == true;
+            }
+            catch (HttpRequestException)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: $"The permission directory could not say whether you hold {CredentialAccess.ManagePermission}; try again.");
+            }
+        }
+        return await next(context);
+    }
 }

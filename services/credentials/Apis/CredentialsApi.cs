@@ -15,7 +15,7 @@ public static partial class CredentialsApi
     public static IEndpointRouteBuilder MapCredentialsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/tenant/{tenantId:guid}/credentials").WithTags("Credentials").RequireTenantFromRoute("tenantId")
-            .AddEndpointFilter<VaultFailureFilter>();
+            .AddEndpointFilter<VaultFailureFilter>().AddEndpointFilter<CredentialAccessFilter>();
 
         group.MapPost("/", CreateCredential).RequireUser()
             .Accepts<CreateCredentialRequest>("application/json")
@@ -58,7 +58,7 @@ public static partial class CredentialsApi
             }
         }
         var userId = input!.UserIdGiven ? input.UserId : caller.UserId;
-        if (userId != caller.UserId && !CredentialAccess.CanManageTenant(caller))
+        if (userId != caller.UserId && !services.Access.ManagesTenant)
         {
             return Forbidden(userId is null
                 ? $"Tenant-wide credentials need {CredentialAccess.ManagePermission}."

@@ -23,7 +23,7 @@ public static partial class CredentialsApi
     {
         var errors = new Dictionary<string, string[]>();
         var query = services.Db.Credentials.AsNoTracking().Where(c => c.TenantId == tenantId);
-        if (!caller.IsService && !CredentialAccess.CanManageTenant(caller))
+        if (!caller.IsService && !services.Access.ManagesTenant)
         {
             query = query.Where(c => c.UserId == null || c.UserId == caller.UserId);
         }
@@ -86,7 +86,7 @@ public static partial class CredentialsApi
     {
         var credential = await services.Db.Credentials.AsNoTracking()
             .SingleOrDefaultAsync(c => c.Id == credentialId && c.TenantId == tenantId, cancellationToken);
-        return credential is not null && CredentialAccess.CanSee(caller, credential)
+        return credential is not null && services.Access.CanSee(caller, credential)
             ? TypedResults.Ok(ToMetadata(credential))
             : TypedResults.NotFound();
     }
@@ -95,11 +95,11 @@ public static partial class CredentialsApi
         Guid tenantId, Guid credentialId, Caller caller, HttpRequest request, [AsParameters] CredentialsServices services, CancellationToken cancellationToken)
     {
         var credential = await FindManagedAsync(services, tenantId, credentialId, cancellationToken);
-        if (credential is null || !CredentialAccess.CanSee(caller, credential))
+        if (credential is null || !services.Access.CanSee(caller, credential))
         {
             return TypedResults.NotFound();
         }
-        if (!CredentialAccess.CanManage(caller, credential))
+        if (!services.Access.CanManage(caller, credential))
         {
             return Forbidden($"Changing this credential needs {CredentialAccess.ManagePermission}.");
         }
@@ -128,11 +128,11 @@ public static partial class CredentialsApi
         Guid tenantId, Guid credentialId, Caller caller, HttpRequest request, [AsParameters] CredentialsServices services, CancellationToken cancellationToken)
     {
         var credential = await FindManagedAsync(services, tenantId, credentialId, cancellationToken);
-        if (credential is null || !CredentialAccess.CanSee(caller, credential))
+        if (credential is null || !services.Access.CanSee(caller, credential))
         {
             return TypedResults.NotFound();
         }
-        if (!CredentialAccess.CanManage(caller, credential))
+        if (!services.Access.CanManage(caller, credential))
         {
             return Forbidden($"Rotating this credential needs {CredentialAccess.ManagePermission}.");
         }
@@ -167,11 +167,11 @@ public static partial class CredentialsApi
         Guid tenantId, Guid credentialId, Caller caller, [AsParameters] CredentialsServices services, CancellationToken cancellationToken)
     {
         var credential = await FindManagedAsync(services, tenantId, credentialId, cancellationToken);
-        if (credential is null || !CredentialAccess.CanSee(caller, credential))
+        if (credential is null || !services.Access.CanSee(caller, credential))
         {
             return TypedResults.NotFound();
         }
-        if (!CredentialAccess.CanManage(caller, credential))
+        if (!services.Access.CanManage(caller, credential))
         {
             return Forbidden($"Deleting this credential needs {CredentialAccess.ManagePermission}.");
         }
@@ -196,12 +196,12 @@ public static partial class CredentialsApi
         }
         var credential = await services.Db.Credentials.AsNoTracking()
             .SingleOrDefaultAsync(c => c.Id == credentialId && c.TenantId == tenantId, cancellationToken);
-        if (credential is not null && !CredentialAccess.CanSee(caller, credential))
+        if (credential is not null && !services.Access.CanSee(caller, credential))
         {
             return TypedResults.NotFound();
         }
         // A deleted credential's trail stays readable for those who manage the tenant's credentials.
-        var allowed = credential is null ? CredentialAccess.CanManageTenant(caller) : CredentialAccess.CanManage(caller, credential);
+        var allowed = credential is null ? services.Access.ManagesTenant : services.Access.CanManage(caller, credential);
         if (!allowed)
         {
             return credential is null ? TypedResults.NotFound() : Forbidden($"The audit log needs {CredentialAccess.ManagePermission}.");

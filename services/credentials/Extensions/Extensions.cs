@@ -1,6 +1,8 @@
+using AgentCloud.Credentials.Apis;
 using AgentCloud.Credentials.Crypto;
 using AgentCloud.Credentials.Infrastructure;
 using AgentCloud.Credentials.Rotation;
+using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.ServiceDefaults.Data;
 using AgentCloud.ServiceDefaults.Redis;
 
@@ -13,6 +15,8 @@ public static class Extensions
         builder.AddNpgsqlDbContext<CredentialsDbContext>("credentialsdb");
         builder.AddRedisClient("redis");
         builder.AddEventBus().AddOutboxInbox<CredentialsDbContext>();
+        builder.AddPermissionDirectory();
+        builder.Services.AddScoped<CredentialAccess>();
 
         builder.Services.AddSingleton<MasterKeyRing>();
         builder.Services.AddScoped<CredentialVault>();
