@@ -13,22 +13,7 @@ public sealed class BillingFactory : ServiceFactory<Program>
     public BillingFactory() : base("billingdb")
     {
         WithSetting("Billing:MonthlyFeeEnabled", "false");
-        WithSetting("Auth:ServiceName", "billing"); // as the AppHost names it (OTEL_SERVICE_NAME)
+        WithStandInDirectory("billing");
         WithSetting("EventBus:StreamPrefix", $"billing-tests-{Guid.NewGuid():N}:");
-    }
-
-    public StandInDirectory Directory { get; private set; } = null!;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Directory = await StandInDirectory.StartAsync();
-        WithSetting("services:agents:http:0", Directory.BaseUrl);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Directory.DisposeAsync();
     }
 }

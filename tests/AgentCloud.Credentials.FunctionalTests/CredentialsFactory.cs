@@ -19,22 +19,7 @@ public class CredentialsFactory : ServiceFactory<Program>
         TelemetryCapture.Start();
         WithSetting("Secrets:MasterKey", MasterKey);
         WithSetting("Credentials:RotationPollSeconds", "1");
-        WithSetting("Auth:ServiceName", "credentials"); // as the AppHost names it (OTEL_SERVICE_NAME)
-    }
-
-    public StandInDirectory Directory { get; private set; } = null!;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Directory = await StandInDirectory.StartAsync();
-        WithSetting("services:agents:http:0", Directory.BaseUrl);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Directory.DisposeAsync();
+        WithStandInDirectory("credentials");
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -12,6 +12,8 @@ namespace AgentCloud.Testing;
 public class ServiceFactory<TProgram>(string database) : WebApplicationFactory<TProgram>, IAsyncLifetime where TProgram : class
 {
     readonly Dictionary<string, string?> _settings = [];
+    bool _withStandInDirectory;
+    StandInDirectory? _directory;
 
     public TestInfrastructure Infrastructure { get; private set; } = null!;
 
@@ -24,10 +26,39 @@ public class ServiceFactory<TProgram>(string database) : WebApplicationFactory<T
         return this;
     }
 
+    /// <summary>The agents service's stand-in, when <see cref="WithStandInDirectory"/> asked for it.</summary>
+    public StandInDirectory Directory =>
+        _directory ?? throw new InvalidOperationException("Call WithStandInDirectory() in the factory's constructor.");
+
+    /// <summary>
+    /// The agents service as a <see cref="StandInDirectory"/> (service tokens, users' permissions) for a service that
+    /// calls it; <paramref name="serviceName"/> is this service's identity there, as the AppHost names it.
+    /// </summary>
+    public ServiceFactory<TProgram> WithStandInDirectory(string serviceName)
+    {
+        _withStandInDirectory = true;
+        return WithSetting("Auth:ServiceName", serviceName);
+    }
+
     public virtual async Task InitializeAsync()
     {
         Infrastructure = await TestInfrastructure.SharedAsync();
         DatabaseConnectionString = await Infrastructure.CreateDatabaseAsync(database);
+        if (_withStandInDirectory)
+        {
+            _directory = await StandInDirectory.StartAsync();
+            WithSetting("services:agents:http:0", _directory.BaseUrl);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_directory is not null)
+        {
+            await _directory.DisposeAsync();
+        }
+        GC.SuppressFinalize(this);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
