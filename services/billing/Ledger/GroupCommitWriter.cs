@@ -24,14 +24,16 @@ public abstract partial class GroupCommitWriter<TRequest, TResult> : IAsyncDispo
     // Bounded: under overload callers wait to enqueue instead of piling up in memory.
     readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000) { SingleReader = true });
     readonly Queue<Pending> _deferred = new();
+    readonly NpgsqlDataSource _dataSource;
     readonly ILogger _logger;
     readonly string _name;
     readonly Task _writer;
     long _batches;
 
-    protected GroupCommitWriter(string name, ILogger logger)
+    protected GroupCommitWriter(string name, NpgsqlDataSource dataSource, ILogger logger)
     {
         _name = name;
+        _dataSource = dataSource;
         _logger = logger;
         _writer = Task.Run(WriteAsync);
     }
@@ -47,11 +49,29 @@ public abstract partial class GroupCommitWriter<TRequest, TResult> : IAsyncDispo
 
     protected async Task<TResult> EnqueueAsync(TRequest request, CancellationToken cancellationToken)
     {
-        var pending = new Pending(new Batched(request,
-            Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null, Activity.Current?.Context ?? default));
+        var pending = new Pending(new Batched(request, LedgerSql.TraceParent(), Activity.Current?.Context ?? default));
         await _queue.Writer.WriteAsync(pending, cancellationToken);
         // A caller that gives up still has its request applied (as when a connection drops mid-call): all are idempotent.
         return await pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// One call with the batch's parameters, prepared once per physical connection (Npgsql keeps it across pool
+    /// returns); a result per row.
+    /// </summary>
+    protected async Task<IReadOnlyList<TResult>> CallAsync(string sql, NpgsqlParameter[] parameters, Func<NpgsqlDataReader, TResult> read)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddRange(parameters);
+        await command.PrepareAsync();
+        var results = new List<TResult>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            results.Add(read(reader));
+        }
+        return results;
     }
 
     async Task WriteAsync()

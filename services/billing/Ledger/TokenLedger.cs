@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
-using Npgsql;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace AgentCloud.Billing.Ledger;
@@ -46,9 +45,9 @@ public sealed class TokenLedger(NpgsqlDataSource dataSource, ILogger<TokenLedger
     {
         await using var command = dataSource.CreateCommand("SELECT * FROM billing_purchase($1, $2, $3, $4)");
         command.Parameters.Add(new() { Value = tenantId });
-        command.Parameters.Add(Nullable(locationId, NpgsqlDbType.Uuid));
+        command.Parameters.Add(LedgerSql.Nullable(locationId, NpgsqlDbType.Uuid));
         command.Parameters.Add(new() { Value = amount });
-        command.Parameters.Add(Nullable(idempotencyKey, NpgsqlDbType.Text));
+        command.Parameters.Add(LedgerSql.Nullable(idempotencyKey, NpgsqlDbType.Text));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new PurchaseResult(reader.GetString(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
@@ -72,7 +71,7 @@ public sealed class TokenLedger(NpgsqlDataSource dataSource, ILogger<TokenLedger
         command.Parameters.Add(new() { Value = accountId });
         command.Parameters.Add(new() { Value = month });
         command.Parameters.Add(new() { Value = Source });
-        command.Parameters.Add(Nullable(TraceParent(), NpgsqlDbType.Text));
+        command.Parameters.Add(LedgerSql.Nullable(LedgerSql.TraceParent(), NpgsqlDbType.Text));
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -81,15 +80,15 @@ public sealed class TokenLedger(NpgsqlDataSource dataSource, ILogger<TokenLedger
     {
         await using var command = dataSource.CreateCommand("SELECT billing_record_usage($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
         command.Parameters.Add(new() { Value = usage.TenantId });
-        command.Parameters.Add(Nullable(usage.LocationId, NpgsqlDbType.Uuid));
-        command.Parameters.Add(Nullable(usage.UserId, NpgsqlDbType.Uuid));
-        command.Parameters.Add(Nullable(usage.SessionId, NpgsqlDbType.Text));
+        command.Parameters.Add(LedgerSql.Nullable(usage.LocationId, NpgsqlDbType.Uuid));
+        command.Parameters.Add(LedgerSql.Nullable(usage.UserId, NpgsqlDbType.Uuid));
+        command.Parameters.Add(LedgerSql.Nullable(usage.SessionId, NpgsqlDbType.Text));
         command.Parameters.Add(new() { Value = usage.OperationType });
         command.Parameters.Add(new() { Value = usage.Tokens });
-        command.Parameters.Add(Nullable(usage.Description, NpgsqlDbType.Text));
+        command.Parameters.Add(LedgerSql.Nullable(usage.Description, NpgsqlDbType.Text));
         command.Parameters.Add(new() { Value = usage.Key });
         command.Parameters.Add(new() { Value = Source });
-        command.Parameters.Add(Nullable(TraceParent(), NpgsqlDbType.Text));
+        command.Parameters.Add(LedgerSql.Nullable(LedgerSql.TraceParent(), NpgsqlDbType.Text));
         return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -103,7 +102,7 @@ public sealed class TokenLedger(NpgsqlDataSource dataSource, ILogger<TokenLedger
             LEFT JOIN (SELECT account_id, sum(amount)::bigint AS total FROM ledger_entries GROUP BY account_id) l ON l.account_id = a.id
             WHERE $1::uuid IS NULL OR a.tenant_id = $1
             """);
-        command.Parameters.Add(Nullable(tenantId, NpgsqlDbType.Uuid));
+        command.Parameters.Add(LedgerSql.Nullable(tenantId, NpgsqlDbType.Uuid));
         var accounts = 0;
         var mismatches = new List<LedgerMismatch>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -112,7 +111,7 @@ public sealed class TokenLedger(NpgsqlDataSource dataSource, ILogger<TokenLedger
             accounts = (int)reader.GetInt64(5);
             if (reader.GetInt64(3) != reader.GetInt64(4))
             {
-                mismatches.Add(new LedgerMismatch(reader.GetGuid(0), reader.GetGuid(1), NullableGuid(reader, 2), reader.GetInt64(3), reader.GetInt64(4)));
+                mismatches.Add(new LedgerMismatch(reader.GetGuid(0), reader.GetGuid(1), LedgerSql.NullableGuid(reader, 2), reader.GetInt64(3), reader.GetInt64(4)));
             }
         }
         return (accounts, mismatches);
@@ -135,11 +134,6 @@ public sealed class TokenLedger(NpgsqlDataSource dataSource, ILogger<TokenLedger
         await _settlements.DisposeAsync();
     }
 
-    static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
-
-    static Guid? NullableGuid(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetGuid(ordinal);
-
-    static string? TraceParent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
 }
 
 public sealed record HoldCommand(
