@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -48,6 +49,18 @@ public static class PermissionDirectoryExtensions
         return builder;
     }
 
+    /// <summary>Whether the calling user holds <paramref name="permission"/> at business level (throws
+    /// <see cref="HttpRequestException"/> when the directory cannot answer: see <see cref="DirectoryUnavailable"/>).</summary>
+    public static async Task<bool> CallerHoldsAsync(
+        this IPermissionDirectory directory, Caller caller, string permission, CancellationToken cancellationToken) =>
+        (await directory.GetEffectivePermissionsAsync(caller.TenantId, caller.UserId!.Value, null, cancellationToken))?.Contains(permission) == true;
+
+    /// <summary>503: a permission could not be checked (never a 500, never an answer guessed).</summary>
+    public static ProblemHttpResult DirectoryUnavailable(string permission, HttpRequestException failure) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: $"The permission directory could not say whether you hold {permission}; try again.",
+            detail: failure.StatusCode is { } status ? $"The agents service answered {(int)status}." : null);
+
     /// <summary>
     /// A user of the route's tenant (404 for another tenant) who holds <paramref name="permission"/> at business level,
     /// as the directory says (403 otherwise). Needs <see cref="AddPermissionDirectory"/>.
@@ -56,20 +69,17 @@ public static class PermissionDirectoryExtensions
         where TBuilder : IEndpointConventionBuilder =>
         builder.RequireUser().RequireTenantFromRoute(tenantParameter).AddEndpointFilter(async (context, next) =>
         {
-            var caller = context.HttpContext.GetCaller()!;
             var directory = context.HttpContext.RequestServices.GetRequiredService<IPermissionDirectory>();
-            IReadOnlySet<string>? granted;
+            bool holds;
             try
             {
-                granted = await directory.GetEffectivePermissionsAsync(caller.TenantId, caller.UserId!.Value, null, context.HttpContext.RequestAborted);
+                holds = await directory.CallerHoldsAsync(context.HttpContext.GetCaller()!, permission, context.HttpContext.RequestAborted);
             }
             catch (HttpRequestException e)
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                    title: $"The permission directory could not say whether you hold {permission}; try again.",
-                    detail: e.StatusCode is { } status ? $"The agents service answered {(int)status}." : null);
+                return DirectoryUnavailable(permission, e);
             }
-            return granted?.Contains(permission) == true
+            return holds
                 ? await next(context)
                 : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: $"This needs the permission {permission}.",
                     extensions: new Dictionary<string, object?> { ["permission"] = permission });

@@ -33,14 +33,11 @@ public sealed class CredentialAccessFilter(IPermissionDirectory directory, Crede
         {
             try
             {
-                var granted = await directory.GetEffectivePermissionsAsync(
-                    caller.TenantId, caller.UserId!.Value, null, context.HttpContext.RequestAborted);
-                access.ManagesTenant = granted?.Contains(CredentialAccess.ManagePermission) == true;
+                access.ManagesTenant = await directory.CallerHoldsAsync(caller, CredentialAccess.ManagePermission, context.HttpContext.RequestAborted);
             }
-            catch (HttpRequestException)
+            catch (HttpRequestException e)
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                    title: $"The permission directory could not say whether you hold {CredentialAccess.ManagePermission}; try again.");
+                return PermissionDirectoryExtensions.DirectoryUnavailable(CredentialAccess.ManagePermission, e);
             }
         }
         return await next(context);
