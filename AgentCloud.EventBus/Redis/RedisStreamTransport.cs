@@ -23,10 +23,10 @@ sealed class RedisStreamTransport(IConnectionMultiplexer redis, IOptions<EventBu
             .ToArray();
         await Task.WhenAll(added);
         var subscriber = redis.GetSubscriber();
-        foreach (var topic in events.Select(e => e.Topic).Distinct())
+        foreach (var topic in events.GroupBy(e => e.Topic))
         {
-            await subscriber.PublishAsync(_keys.Notify(topic), "", CommandFlags.FireAndForget);
-            EventBusTelemetry.Published.Add(events.Count(e => e.Topic == topic), new KeyValuePair<string, object?>("messaging.destination.name", topic));
+            await subscriber.PublishAsync(_keys.Notify(topic.Key), "", CommandFlags.FireAndForget);
+            EventBusTelemetry.Published.Add(topic.Count(), new KeyValuePair<string, object?>("messaging.destination.name", topic.Key));
         }
     }
 }

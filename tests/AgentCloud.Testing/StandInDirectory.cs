@@ -52,7 +52,7 @@ public sealed class StandInDirectory : IAsyncDisposable
                 : Results.Unauthorized());
         _app.MapGet("/tenants/{tenantId:guid}/users/{userId:guid}/permissions", (Guid tenantId, Guid userId, HttpContext http) =>
         {
-            if (CallingService(http) is not { } service)
+            if (TestTokens.CallingService(http.Request) is not { } service)
             {
                 return Results.Unauthorized();
             }
@@ -70,14 +70,6 @@ public sealed class StandInDirectory : IAsyncDisposable
                 })
                 : Results.NotFound();
         });
-    }
-
-    static string? CallingService(HttpContext http)
-    {
-        var header = http.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? JsonWebToken.Parse(header[7..]) : null;
-        return token is not null && token.HasValidHs256Signature(Convert.FromBase64String(TestTokens.SigningKey))
-            && token.Payload.TryGetProperty(AgentCloudClaims.Service, out var service) ? service.GetString() : null;
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

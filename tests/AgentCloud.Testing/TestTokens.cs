@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using AgentCloud.ServiceDefaults.Auth;
+using Microsoft.AspNetCore.Http;
 
 namespace AgentCloud.Testing;
 
@@ -52,6 +53,16 @@ public static class TestTokens
         var parts = User(tenantId, roles: [AgentCloudRoles.Admin]).Split('.');
         var header = Convert.ToBase64String("""{"alg":"none","typ":"JWT"}"""u8).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         return $"{header}.{parts[1]}.";
+    }
+
+    /// <summary>The service whose test-signed token authorizes this request (a stand-in peer checking its caller); null for
+    /// anything else.</summary>
+    public static string? CallingService(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? JsonWebToken.Parse(header[7..]) : null;
+        return token is not null && token.HasValidHs256Signature(Key)
+            && token.Payload.TryGetProperty(AgentCloudClaims.Service, out var service) ? service.GetString() : null;
     }
 
     /// <summary>Sets <c>Authorization: Bearer</c> on every request of this client.</summary>

@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentCloud.Contracts.Billing;
 using AgentCloud.Contracts.Credentials;
-using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -126,13 +125,7 @@ public sealed class LocalPeers : IAsyncDisposable
     public const string TwilioAuthToken = "twilio-auth-token-SECRET-5f1c";
     public const string TavilyApiKey = "tvly-SECRET-api-key-77a2";
 
-    static bool IsGatewayServiceToken(HttpContext http)
-    {
-        var header = http.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? JsonWebToken.Parse(header[7..]) : null;
-        return token is not null && token.HasValidHs256Signature(Convert.FromBase64String(TestTokens.SigningKey))
-            && token.Payload.TryGetProperty("svc", out var svc) && svc.GetString() == "tool-gateway";
-    }
+    static bool IsGatewayServiceToken(HttpContext http) => TestTokens.CallingService(http.Request) == "tool-gateway";
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
