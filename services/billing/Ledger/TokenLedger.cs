@@ -133,7 +133,6 @@ public sealed class TokenLedger(NpgsqlDataSource dataSource, ILogger<TokenLedger
         await _holds.DisposeAsync();
         await _settlements.DisposeAsync();
     }
-
 }
 
 public sealed record HoldCommand(
