@@ -14,14 +14,16 @@ public sealed class KilledConsumerTests(ITestOutputHelper output)
     [Fact]
     public async Task Consumer_killed_after_its_work_but_before_the_ack_is_redelivered_and_the_inbox_prevents_a_second_effect()
     {
-        var settings = await (await TestSettings.ForRedisAsync()).WithDatabaseAsync();
-        var database = settings["ConnectionStrings:effectsdb"]!;
-        var stream = new StreamKeys(settings["EventBus:StreamPrefix"]!).Stream(Topic);
+        var redisOnly = await TestSettings.ForRedisAsync();
+        var stream = new StreamKeys(redisOnly["EventBus:StreamPrefix"]!).Stream(Topic);
         var @event = new WorkRequested("kill-me");
-        await using (var publisher = await RunningApp.StartAsync(settings.With("EventBus:AppId", "publisher-only")))
+        // The publisher subscribes too (its own group): without the database, its handling can never add an effect.
+        await using (var publisher = await RunningApp.StartAsync(redisOnly.With("EventBus:AppId", "publisher-only")))
         {
             await publisher.Bus.PublishAsync(@event);
         }
+        var settings = await redisOnly.WithDatabaseAsync();
+        var database = settings["ConnectionStrings:effectsdb"]!;
 
         var childOutput = new List<string>();
         using (var doomed = StartChild(settings.With("EventBus:ConsumerName", "doomed"), childOutput, out var committed))
