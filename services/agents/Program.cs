@@ -1,5 +1,6 @@
 using AgentCloud.Agents.Apis;
 using AgentCloud.Agents.Extensions;
+using AgentCloud.Agents.Runs;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,6 +21,7 @@ app.MapUsersApi();
 app.MapLocationsApi();
 app.MapPermissionsApi();
 app.MapApiKeysApi();
+app.MapAgentRuntimeApis();
 
 app.Run();
 

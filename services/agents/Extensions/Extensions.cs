@@ -3,6 +3,7 @@ using AgentCloud.Agents.Apis;
 using AgentCloud.Agents.Identity;
 using AgentCloud.Agents.Infrastructure;
 using AgentCloud.Agents.Model;
+using AgentCloud.Agents.Runs;
 using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.ServiceDefaults.Data;
 using AgentCloud.ServiceDefaults.Redis;
@@ -17,6 +18,8 @@ public static class Extensions
     {
         builder.AddNpgsqlDbContext<AgentsDbContext>("agentsdb");
         builder.AddRedisClient("redis");
+        builder.AddEventBus().AddOutboxInbox<AgentsDbContext>();
+        builder.AddAgentRuntime();
         builder.Services.AddLocalServiceTokenIssuer();
 
         builder.Services.AddOptions<DirectoryOptions>().BindConfiguration(DirectoryOptions.Section);

@@ -1,5 +1,11 @@
-using AgentCloud.ServiceDefaults.Data;
+using AgentCloud.Agents.Agents;
+using AgentCloud.Agents.Conversations;
+using AgentCloud.Agents.Decisions;
+using AgentCloud.Agents.Memory;
 using AgentCloud.Agents.Model;
+using AgentCloud.Agents.Runs;
+using AgentCloud.EventBus.Outbox;
+using AgentCloud.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace AgentCloud.Agents.Infrastructure;
@@ -21,6 +27,14 @@ public sealed class AgentsDbContext(DbContextOptions<AgentsDbContext> options) :
     public DbSet<PermissionGrant> PermissionGrants => Set<PermissionGrant>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Agent> Agents => Set<Agent>();
+    public DbSet<AgentVersion> AgentVersions => Set<AgentVersion>();
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+    public DbSet<Message> Messages => Set<Message>();
+    public DbSet<Run> Runs => Set<Run>();
+    public DbSet<RunStep> RunSteps => Set<RunStep>();
+    public DbSet<Approval> Approvals => Set<Approval>();
+    public DbSet<UserFact> UserFacts => Set<UserFact>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -33,6 +47,15 @@ public sealed class AgentsDbContext(DbContextOptions<AgentsDbContext> options) :
         modelBuilder.Entity<PermissionGrant>().HasQueryFilter(e => e.TenantId == TenantId);
         modelBuilder.Entity<RefreshToken>().HasQueryFilter(e => e.TenantId == TenantId);
         modelBuilder.Entity<ApiKey>().HasQueryFilter(e => e.TenantId == TenantId);
+        modelBuilder.Entity<Agent>().HasQueryFilter(e => e.TenantId == TenantId && e.DeletedAt == null);
+        modelBuilder.Entity<AgentVersion>().HasQueryFilter(e => e.TenantId == TenantId);
+        modelBuilder.Entity<Conversation>().HasQueryFilter(e => e.TenantId == TenantId);
+        modelBuilder.Entity<Message>().HasQueryFilter(e => e.TenantId == TenantId);
+        modelBuilder.Entity<Run>().HasQueryFilter(e => e.TenantId == TenantId);
+        modelBuilder.Entity<RunStep>().HasQueryFilter(e => e.TenantId == TenantId);
+        modelBuilder.Entity<Approval>().HasQueryFilter(e => e.TenantId == TenantId);
+        modelBuilder.Entity<UserFact>().HasQueryFilter(e => e.TenantId == TenantId);
+        modelBuilder.AddOutboxInbox();
         modelBuilder.UseSnakeCaseNames();
     }
 }

@@ -1,0 +1,47 @@
+using AgentCloud.Agents.Loop;
+using AgentCloud.Contracts.Agents;
+using AgentCloud.EventBus.CloudEvents;
+using AgentCloud.EventBus.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace AgentCloud.Agents.Runs;
+
+/// <summary>
+/// Cancels a run and its sub-agent runs: status cancelled, pending approvals cancelled, the conversation freed and
+/// its fencing token moved on (so a worker still executing it can no longer write), RunFailed (cancelled) in the outbox,
+/// all in one write; a worker of this replica is stopped at once, one elsewhere at its next write.
+/// </summary>
+public sealed class RunCancellation(RunStore store, RunDispatcher dispatcher, RunSignals signals, IOptions<EventBusOptions> eventBus)
+{
+    public async Task<bool> CancelAsync(Run run, string message, CancellationToken cancellationToken)
+    {
+        var cancelled = new RunFailed(run.Id, run.AgentId, run.AgentVersion, run.SessionId, run.UserId, null, RunStatuses.Cancelled, "cancelled", message,
+            RunView.From(run, null).TraceId) { TenantId = run.TenantId.ToString(), Subject = run.Id.ToString() };
+        var cloudEvent = CloudEventSerializer.Wrap(cancelled, eventBus.Value.AppId, null);
+        await using var batch = store.NewBatch()
+            .Add("""
+                UPDATE runs SET status = 'cancelled', error_code = 'cancelled', status_message = $2, completed_at = now()
+                WHERE root_run_id = $1 AND status IN ('queued', 'running', 'requires_approval')
+                """, run.Id, message)
+            .Add("SELECT CASE WHEN status <> 'cancelled' OR status_message IS DISTINCT FROM $2 THEN 1 / 0 END FROM runs WHERE id = $1", run.Id, message)
+            .Add("UPDATE approvals SET status = 'cancelled', decided_at = now() WHERE root_run_id = $1 AND status = 'pending'", run.Id)
+            .Add("""
+                UPDATE agent_sessions SET active_run_id = NULL, lease_owner = NULL, lease_expires_at = NULL, fencing_token = fencing_token + 1
+                WHERE id = $1 AND active_run_id = $2
+                """, run.SessionId, run.Id)
+            .Add("INSERT INTO event_bus_outbox (id, topic, cloud_event) VALUES ($1, $2, $3)", Guid.CreateVersion7(), cloudEvent.Type,
+                CloudEventSerializer.Serialize(cloudEvent))
+            .Add("SELECT pg_notify('agent_runs', ''), pg_notify('agent_run_events', $1)", run.Id.ToString());
+        try
+        {
+            await batch.ExecuteAsync(cancellationToken);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.DivisionByZero)
+        {
+            return false; // it had already ended
+        }
+        dispatcher.CancelLocal(run.Id);
+        signals.Stopped(run.Id, new TurnResult(RunStatuses.Cancelled, null, message, DateTimeOffset.UtcNow, [], [], false, "cancelled", message));
+        return true;
+    }
+}
