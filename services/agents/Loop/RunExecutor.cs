@@ -31,11 +31,13 @@ public sealed class RunExecutor(
         var state = new RunState(snapshot, agent, claim.Fencing);
         using var activity = state.Activity = RuntimeTelemetry.StartRun(state.Run);
         RuntimeTelemetry.RunsStarted.Add(1);
+        using var lease = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeat = HeartbeatAsync(state, lease);
         TurnResult? result;
         try
         {
-            state.Tools = await toolSets.BuildAsync(state.Run.TenantId, state.Run.AgentId, state.Run.AgentVersion, agent, cancellationToken);
-            result = await LoopAsync(state, cancellationToken);
+            state.Tools = await toolSets.BuildAsync(state.Run.TenantId, state.Run.AgentId, state.Run.AgentVersion, agent, lease.Token);
+            result = await LoopAsync(state, lease.Token);
         }
         catch (RunStoppedException stopped)
         {
@@ -48,10 +50,21 @@ public sealed class RunExecutor(
             signals.Changed(state.Run.Id);
             return null;
         }
+        catch (OperationCanceledException) when (lease.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogInformation("Run {RunId} lost its lease while working; its worker stops", state.Run.Id);
+            signals.Changed(state.Run.Id);
+            return null;
+        }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogError(e, "Run {RunId} failed unexpectedly", state.Run.Id);
             result = await FailAsync(state, "internal_error", "The run failed unexpectedly.", cancellationToken);
+        }
+        finally
+        {
+            await lease.CancelAsync();
+            await heartbeat;
         }
         activity?.SetTag("agentcloud.run.status", result?.Status);
         if (result is not null && state.Run.ParentRunId is null)
@@ -59,6 +72,34 @@ public sealed class RunExecutor(
             signals.Stopped(state.Run.Id, result);
         }
         return result;
+    }
+
+    /// <summary>Renews the lease while a long model or tool call writes nothing; cancels the run when the lease is lost.</summary>
+    async Task HeartbeatAsync(RunState state, CancellationTokenSource lease)
+    {
+        var every = options.Value.LeaseDuration / 3;
+        while (!lease.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(every, time, lease.Token);
+                await using var batch = writer.Begin(state);
+                await batch.ExecuteAsync(lease.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (LeaseLostException)
+            {
+                await lease.CancelAsync();
+                return;
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning("Run {RunId} could not renew its lease ({Error}); trying again", state.Run.Id, e.GetType().Name);
+            }
+        }
     }
 
     async Task<TurnResult?> LoopAsync(RunState state, CancellationToken cancellationToken)

@@ -56,7 +56,7 @@ public sealed class ToolStepRunner(
                     "unknown" or "in_progress" => StepStatuses.Unknown,
                     _ => StepStatuses.Failed,
                 };
-                result = JsonSerializer.SerializeToNode(new { invocation.Status, invocation.Output, invocation.Error, invocation.TokensCharged },
+                result = JsonSerializer.SerializeToNode(new { invocation.Status, invocation.Output, invocation.Error, invocation.TokensCharged, invocation.Replayed },
                     AgentCloud.Agents.Agents.AgentDefinition.Json)!;
                 usage = usage with { TokensCharged = invocation.TokensCharged };
                 if (invocation.Status == "succeeded" && tool.CredentialId is { } credential)

@@ -92,7 +92,8 @@ BEGIN
 END $$;
 
 -- Claims up to p_max runs for p_worker, fairly across tenants: first runs whose worker died (their lease expired),
--- then each tenant's oldest claimable run, then each tenant's second, ... (round robin), never more than p_tenant_cap
+-- then the runs of tenants with the fewest runs executing, each tenant's oldest first, then each tenant's second, ...
+-- (round robin), never more than p_tenant_cap
 -- executing runs per tenant. A queued run is claimable when it owns its conversation (resumed after an approval) or
 -- is the oldest queued run of a free conversation. Sub-agent runs are driven by their root run, never claimed here.
 CREATE FUNCTION runtime_claim(p_worker text, p_lease interval, p_tenant_cap integer, p_max integer)
@@ -104,12 +105,14 @@ DECLARE
 BEGIN
     FOR c IN
         SELECT candidates.id, candidates.tenant_id, candidates.session_id, candidates.status, candidates.agent_id,
-               candidates.agent_version
+               candidates.agent_version, candidates.running
         FROM (
-            SELECT r.id, r.tenant_id, r.session_id, r.status, r.created_at, r.agent_id, r.agent_version,
+            SELECT r.id, r.tenant_id, r.session_id, r.status, r.created_at, r.agent_id, r.agent_version, coalesce(busy.n, 0) AS running,
                    row_number() OVER (PARTITION BY r.tenant_id ORDER BY r.created_at) AS turn
             FROM runs r
             JOIN agent_sessions s ON s.id = r.session_id
+            LEFT JOIN (SELECT x.tenant_id, count(*) AS n FROM runs x WHERE x.status = 'running' AND x.parent_run_id IS NULL
+                       GROUP BY x.tenant_id) busy ON busy.tenant_id = r.tenant_id
             WHERE r.parent_run_id IS NULL
               AND (s.lease_expires_at IS NULL OR s.lease_expires_at < now())
               AND ((r.status = 'running' AND s.active_run_id = r.id)
@@ -118,7 +121,7 @@ BEGIN
                                                              AND q.status = 'queued' ORDER BY q.created_at, q.id LIMIT 1)))))
         ) candidates
         WHERE candidates.turn <= p_tenant_cap
-        ORDER BY (candidates.status = 'running') DESC, candidates.turn, candidates.created_at
+        ORDER BY (candidates.status = 'running') DESC, candidates.running, candidates.turn, candidates.created_at
         LIMIT p_max * 4
     LOOP
         EXIT WHEN claimed >= p_max;

@@ -18,6 +18,7 @@ sealed class AgentVersionEntityTypeConfiguration : IEntityTypeConfiguration<Agen
     public void Configure(EntityTypeBuilder<AgentVersion> builder)
     {
         builder.ToTable("agent_versions").HasKey(v => new { v.AgentId, v.Version });
+        builder.HasOne<Agent>().WithMany().HasForeignKey(v => v.AgentId);
         builder.Property(v => v.Definition).HasColumnType("jsonb");
     }
 }
