@@ -82,7 +82,7 @@ public static class AgentProcessApi
         {
             var data = JsonNode.Parse(s.Data)!.AsObject();
             return new ProcessAction(s.Id, s.ToolKey!, s.DecisionLevel!, s.Status, (data["approvedArguments"] ?? data["arguments"])?.DeepClone(),
-                data["result"]?.DeepClone(), (Guid?)data["approvalId"]);
+                data["result"]?.DeepClone(), JsonIds.Of(data["approvalId"]));
         }).ToList();
         var level = actions.Select(a => a.DecisionLevel).Aggregate(DecisionLevels.Automatic, DecisionLevels.Max);
         var decided = steps.LastOrDefault(s => s.Kind == StepKinds.ToolCall) is { } last ? JsonNode.Parse(last.Data) : null;

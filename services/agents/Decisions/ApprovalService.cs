@@ -43,6 +43,7 @@ public sealed class ApprovalService(NpgsqlDataSource dataSource, RunDispatcher d
             approvals.Add((approval, decision));
         }
         var now = time.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % 10)); // PostgreSQL keeps microseconds: compared below
         await using var batch = new SqlBatch(dataSource);
         foreach (var (approval, decision) in approvals)
         {
@@ -70,7 +71,7 @@ public sealed class ApprovalService(NpgsqlDataSource dataSource, RunDispatcher d
                 """, approval.StepId, decision.Approve ? "approved" : "rejected", Jsonb.From(data), now);
         }
         // All or nothing: when any of them was decided meanwhile, the division by zero rolls the whole batch back.
-        batch.Add("SELECT CASE WHEN count(*) <> $3 THEN 1 / 0 END FROM approvals WHERE id = ANY ($1) AND decided_at = $2",
+        batch.Add("SELECT 1 / (CASE WHEN count(*) = $3 THEN 1 ELSE 0 END) FROM approvals WHERE id = ANY ($1) AND decided_at = $2",
             approvals.Select(a => a.Approval.Id).ToArray(), now, (long)approvals.Count);
         foreach (var root in approvals.Select(a => a.Approval.RootRunId).Distinct())
         {

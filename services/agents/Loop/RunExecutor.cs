@@ -291,7 +291,7 @@ public sealed class RunExecutor(
             var actions = new List<ProposedAction>();
             foreach (var step in waiting)
             {
-                var approvalId = (Guid)step.Data["approvalId"]!;
+                var approvalId = JsonIds.Of(step.Data["approvalId"])!.Value;
                 batch.Add("""
                     INSERT INTO approvals (id, tenant_id, run_id, root_run_id, step_id, session_id, agent_id, requested_by, agent_owner_id,
                                            agent_team_id, agent_scope, tool_key, decision_level, arguments, reasoning, confidence, status, expires_at)

@@ -29,7 +29,7 @@ public sealed class SubAgentRunner(RunStore store, RunWriter writer, AgentDefini
         {
             return Failed("depth_limit", $"Sub-agents may nest at most {options.Value.MaxSubAgentDepth} deep.");
         }
-        var childId = (Guid?)step.Data["childRunId"];
+        var childId = JsonIds.Of(step.Data["childRunId"]);
         if (childId is null)
         {
             if (await definitions.FindCurrentAsync(parent.Run.TenantId, tool.SubAgentId!.Value, cancellationToken) is not { } sub)

@@ -92,7 +92,7 @@ public sealed class ToolStepRunner(
     async Task<ToolInvocationResult> InvokeAsync(RunState state, StepRecord step, RuntimeTool tool, JsonElement arguments, CancellationToken cancellationToken)
     {
         var grant = step.Status == StepStatuses.Approved
-            ? await grants.IssueAsync(state.Run.TenantId, tool.Name, step.Id.ToString(), arguments, (Guid?)step.Data["decidedBy"], cancellationToken)
+            ? await grants.IssueAsync(state.Run.TenantId, tool.Name, step.Id.ToString(), arguments, JsonIds.Of(step.Data["decidedBy"]), cancellationToken)
             : null;
         var request = new ToolInvocationRequest(step.Id.ToString(), arguments, state.Run.TenantId, state.Run.UserId, state.Run.AgentId,
             state.Run.Id, state.Run.LocationId, tool.CredentialId, grant);

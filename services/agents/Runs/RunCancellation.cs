@@ -23,7 +23,7 @@ public sealed class RunCancellation(RunStore store, RunDispatcher dispatcher, Ru
                 UPDATE runs SET status = 'cancelled', error_code = 'cancelled', status_message = $2, completed_at = now()
                 WHERE root_run_id = $1 AND status IN ('queued', 'running', 'requires_approval')
                 """, run.Id, message)
-            .Add("SELECT CASE WHEN status <> 'cancelled' OR status_message IS DISTINCT FROM $2 THEN 1 / 0 END FROM runs WHERE id = $1", run.Id, message)
+            .Add("SELECT 1 / (CASE WHEN status = 'cancelled' AND status_message = $2 THEN 1 ELSE 0 END) FROM runs WHERE id = $1", run.Id, message)
             .Add("UPDATE approvals SET status = 'cancelled', decided_at = now() WHERE root_run_id = $1 AND status = 'pending'", run.Id)
             .Add("""
                 UPDATE agent_sessions SET active_run_id = NULL, lease_owner = NULL, lease_expires_at = NULL, fencing_token = fencing_token + 1

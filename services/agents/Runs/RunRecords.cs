@@ -69,3 +69,9 @@ public sealed record HistoryMessage(Guid Id, long Seq, string Role, string Conte
 
 /// <summary>What a claim hands a worker: the run and the fencing token its writes must carry.</summary>
 public sealed record ClaimedRun(Guid RunId, long Fencing, Guid AgentId, int AgentVersion);
+
+/// <summary>Ids kept as strings in a step's JSON data.</summary>
+public static class JsonIds
+{
+    public static Guid? Of(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) && Guid.TryParse(text, out var id) ? id : null;
+}
