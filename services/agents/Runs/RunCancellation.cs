@@ -20,10 +20,12 @@ public sealed class RunCancellation(RunStore store, RunDispatcher dispatcher, Ru
         var cloudEvent = CloudEventSerializer.Wrap(cancelled, eventBus.Value.AppId, null);
         await using var batch = store.NewBatch()
             .Add("""
-                UPDATE runs SET status = 'cancelled', error_code = 'cancelled', status_message = $2, completed_at = now()
-                WHERE root_run_id = $1 AND status IN ('queued', 'running', 'requires_approval')
+                WITH stopped AS (
+                    UPDATE runs SET status = 'cancelled', error_code = 'cancelled', status_message = $2, completed_at = now()
+                    WHERE root_run_id = $1 AND status IN ('queued', 'running', 'requires_approval')
+                    RETURNING id)
+                SELECT 1 / (SELECT count(*) FROM stopped WHERE id = $1)::int
                 """, run.Id, message)
-            .Add("SELECT 1 / (CASE WHEN status = 'cancelled' AND status_message = $2 THEN 1 ELSE 0 END) FROM runs WHERE id = $1", run.Id, message)
             .Add("UPDATE approvals SET status = 'cancelled', decided_at = now() WHERE root_run_id = $1 AND status = 'pending'", run.Id)
             .Add("""
                 UPDATE agent_sessions SET active_run_id = NULL, lease_owner = NULL, lease_expires_at = NULL, fencing_token = fencing_token + 1
