@@ -11,7 +11,8 @@ namespace AgentCloud.Agents.Agents;
 /// Save-time checks of an agent (every problem at once, as a 400): fields and limits, the instructions template,
 /// the model provider, tool keys, the team, and sub-agents (visible, no cycle, nesting within the limit).
 /// </summary>
-public sealed partial class AgentValidation(AgentDefinitions definitions, IAgentChatClientFactory models, Microsoft.Extensions.Options.IOptions<RuntimeOptions> options)
+public sealed partial class AgentValidation(
+    AgentDefinitions definitions, IAgentChatClientFactory models, Infrastructure.AgentsDbContext db, Microsoft.Extensions.Options.IOptions<RuntimeOptions> options)
 {
     [GeneratedRegex("^[a-z][a-z0-9_]{0,63}(__[a-zA-Z0-9_.-]{1,64})?$")]
     private static partial Regex ToolKey();
@@ -27,7 +28,8 @@ public sealed partial class AgentValidation(AgentDefinitions definitions, IAgent
             .Check("description", agent.Description is { Length: <= 2_000 }, "description is at most 2,000 characters.")
             .Check("instructions", agent.Instructions is { Length: > 0 and <= 20_000 }, "instructions are required and at most 20,000 characters.")
             .Check("scope", agent.Scope is AgentScopes.User or AgentScopes.Team, "scope must be 'user' or 'team'.")
-            .Check("teamId", agent.TeamId is null || (agent.Scope == AgentScopes.Team && (caller.TeamIds.Contains(agent.TeamId.Value) || caller.IsTenantAdmin)),
+            .Check("teamId", agent.TeamId is not { } team || (agent.Scope == AgentScopes.Team && (caller.TeamIds.Contains(team) || caller.IsTenantAdmin)
+                && await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Teams, t => t.Id == team, cancellationToken)),
                 "teamId must be one of your teams, and only with scope 'team'.")
             .Check("doubleTexting", DoubleTextingPolicies.All.Contains(agent.DoubleTexting ?? ""), "doubleTexting must be enqueue, reject or interrupt.");
         if (agent.Instructions is { Length: > 0 } instructions && InstructionTemplate.Check(instructions) is { Count: > 0 } problems)
