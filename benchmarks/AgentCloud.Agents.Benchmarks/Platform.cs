@@ -1,0 +1,102 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using AgentCloud.Hosting.Machine;
+using AgentCloud.Hosting.Orchestration;
+
+namespace AgentCloud.Agents.Benchmarks;
+
+/// <summary>
+/// PostgreSQL (durable: fsync and synchronous_commit on, as the AppHost runs it) and redis-server from the machine's
+/// binaries, and the agents, tool-gateway and billing services started from their own Program (real Kestrel, real
+/// HTTP between them, service discovery through configuration), all on free ports.
+/// </summary>
+sealed class Platform : IAsyncDisposable
+{
+    readonly List<ManagedProcess> _processes = [];
+    readonly string _folder = Path.Combine(Path.GetTempPath(), $"agents-bench-{Guid.NewGuid():N}"[..25]);
+    readonly Dictionary<string, string> _urls = [];
+
+    public string SigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+
+    public string Url(string service) => _urls[service];
+
+    public static async Task<Platform> StartAsync(bool durable)
+    {
+        var platform = new Platform();
+        Directory.CreateDirectory(platform._folder);
+        File.SetUnixFileMode(platform._folder, (UnixFileMode)0b111_001_001);
+        var postgres = new PostgresCluster(Path.Combine(platform._folder, "postgres"), FreePort.Next(), ephemeral: !durable);
+        var redis = new RedisInstance(Path.Combine(platform._folder, "redis"), FreePort.Next());
+        await postgres.InitializeAsync(Console.WriteLine, CancellationToken.None);
+        await redis.InitializeAsync(Console.WriteLine, CancellationToken.None);
+        var (pgFile, pgArgs) = postgres.ServerCommand();
+        platform._processes.Add(ManagedProcess.Start(pgFile, pgArgs, new ResourceLog("postgres", null), stopSignal: Signals.SIGINT));
+        var (redisFile, redisArgs) = redis.ServerCommand();
+        platform._processes.Add(ManagedProcess.Start(redisFile, redisArgs, new ResourceLog("redis", null)));
+        await WaitAsync(() => postgres.IsReadyAsync(CancellationToken.None));
+        await WaitAsync(() => redis.IsReadyAsync(CancellationToken.None));
+
+        var services = new[] { ("agents", "AgentCloud.Agents", "agentsdb"), ("tool-gateway", "AgentCloud.ToolGateway", "toolsdb"), ("billing", "AgentCloud.Billing", "billingdb") };
+        foreach (var (name, _, database) in services)
+        {
+            await postgres.CreateDatabaseAsync(database, CancellationToken.None);
+            platform._urls[name] = $"http://127.0.0.1:{FreePort.Next()}";
+        }
+        foreach (var (name, assembly, database) in services)
+        {
+            List<string> args =
+            [
+                $"--urls={platform._urls[name]}", $"--ConnectionStrings:{database}={postgres.ConnectionString(database)}",
+                $"--ConnectionStrings:redis={redis.ConnectionString}", $"--Secrets:JwtSigningKey={platform.SigningKey}",
+                $"--Auth:ServiceName={name}", $"--EventBus:AppId={name}", "--environment=Production", "--Logging:LogLevel:Default=Warning",
+                "--Billing:MonthlyFeeEnabled=false",
+            ];
+            args.AddRange(services.Select(s => $"--Secrets:ServiceSecret-{s.Item1}=bench-secret-{s.Item1}"));
+            args.AddRange(services.Where(s => s.Item1 != name).Select(s => $"--services:{s.Item1}:http:0={platform._urls[s.Item1]}"));
+            args.Add($"--services:credentials:http:0={platform._urls["agents"]}"); // unused by the no-op tool
+            var entryPoint = Assembly.Load(assembly).EntryPoint!;
+            new Thread(() => entryPoint.Invoke(null, [args.ToArray()])) { IsBackground = true, Name = name }.Start();
+        }
+        using var probe = new HttpClient();
+        foreach (var url in platform._urls.Values)
+        {
+            await WaitAsync(async () =>
+            {
+                try
+                {
+                    return (await probe.GetAsync($"{url}/health")).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            });
+        }
+        return platform;
+    }
+
+    static async Task WaitAsync(Func<Task<bool>> ready)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (!await ready())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("A resource did not become ready.");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_processes.Select(p => p.StopAsync(TimeSpan.FromSeconds(5))));
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
