@@ -129,21 +129,11 @@ public sealed class TurnService(
             : null;
         var steps = await db.RunSteps.IgnoreQueryFilters().AsNoTracking().Where(s => s.RunId == runId && s.Kind == StepKinds.ToolCall)
             .OrderBy(s => s.Seq).ToListAsync(cancellationToken);
-        var calls = new JsonArray();
-        var results = new JsonArray();
-        foreach (var step in steps)
+        var (calls, results) = RunExecutor.ToolCallsOf(steps.Select(s => new StepRecord
         {
-            var data = JsonNode.Parse(step.Data)!.AsObject();
-            calls.Add(new JsonObject
-            {
-                ["id"] = step.CallId, ["name"] = step.ToolKey, ["arguments"] = (data["approvedArguments"] ?? data["arguments"])?.DeepClone(),
-                ["decisionLevel"] = step.DecisionLevel, ["stepId"] = step.Id.ToString(),
-            });
-            if (data["result"] is { } result)
-            {
-                results.Add(new JsonObject { ["id"] = step.CallId, ["name"] = step.ToolKey, ["status"] = step.Status, ["result"] = result.DeepClone() });
-            }
-        }
+            Id = s.Id, Seq = s.Seq, Kind = s.Kind, Status = s.Status, ToolKey = s.ToolKey, CallId = s.CallId, DecisionLevel = s.DecisionLevel,
+            Data = JsonNode.Parse(s.Data)!.AsObject(), CreatedAt = s.CreatedAt, CompletedAt = s.CompletedAt,
+        }));
         return new TurnResult(run.Status, message?.Id, message?.Content ?? run.StatusMessage ?? "", message?.Timestamp ?? run.CompletedAt ?? run.CreatedAt,
             calls, results, run.UsingStub, run.ErrorCode, run.StatusMessage);
     }

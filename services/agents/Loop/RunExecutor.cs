@@ -384,12 +384,14 @@ public sealed class RunExecutor(
         RuntimeTelemetry.RunDuration.Record((time.GetUtcNow() - state.Run.CreatedAt).TotalMilliseconds);
     }
 
-    /// <summary>Seed 004's tool_calls and tool_results of the turn.</summary>
-    static (JsonArray Calls, JsonArray Results) ToolCallsOfRun(RunState state)
+    static (JsonArray Calls, JsonArray Results) ToolCallsOfRun(RunState state) => ToolCallsOf(state.Steps);
+
+    /// <summary>Seed 004's tool_calls and tool_results of a turn, from its steps.</summary>
+    public static (JsonArray Calls, JsonArray Results) ToolCallsOf(IEnumerable<StepRecord> steps)
     {
         var calls = new JsonArray();
         var results = new JsonArray();
-        foreach (var step in state.Steps.Where(s => s.Kind == StepKinds.ToolCall))
+        foreach (var step in steps.Where(s => s.Kind == StepKinds.ToolCall))
         {
             calls.Add(new JsonObject
             {

@@ -47,6 +47,10 @@ public sealed class ToolSetBuilder(ToolCatalog catalog, AgentDefinitions definit
                     SubAgentTools.Parameters, RuntimeToolKind.SubAgent, DecisionLevels.Automatic, SubAgentId: link.AgentId);
             }
         }
+        if (_cache.Count > 10_000)
+        {
+            _cache.Clear(); // entries of refreshed catalogs and old versions are never asked for again
+        }
         return _cache[(agentId, version, gateway)] = tools;
     }
 
