@@ -23,7 +23,7 @@ public sealed record TurnStart(TurnOutcome Outcome, Guid RunId, Guid SessionId, 
 /// </summary>
 public sealed class TurnService(
     AgentsDbContext db, AgentDefinitions definitions, DefaultAgents defaults, RunDispatcher dispatcher, RunSignals signals, RunStore store,
-    TokenCounter tokens, IOptions<RuntimeOptions> options)
+    RunCancellation cancellation, TokenCounter tokens, IOptions<RuntimeOptions> options)
 {
     public async Task<TurnStart> StartAsync(Caller caller, TurnRequest request, CancellationToken cancellationToken)
     {
@@ -69,6 +69,7 @@ public sealed class TurnService(
         var stopped = signals.Watch(runId);
         var result = await dispatcher.EnqueueAsync(new EnqueueCommand(runId, tenantId, sessionId, agent.Id, agent.Version, userId, request.LocationId,
             title, request.InputKind, input, agent.Definition.DoubleTexting, null, Activity.Current?.Id), cancellationToken);
+        await cancellation.PublishInterruptedAsync(result.Interrupted, cancellationToken);
         if (result.Outcome != "claimed" && result.Outcome != "queued")
         {
             signals.Forget(runId);

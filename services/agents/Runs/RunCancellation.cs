@@ -46,4 +46,42 @@ public sealed class RunCancellation(RunStore store, RunDispatcher dispatcher, Ru
         signals.Stopped(run.Id, new TurnResult(RunStatuses.Cancelled, null, message, DateTimeOffset.UtcNow, [], [], false, "cancelled", message));
         return true;
     }
+
+    /// <summary>
+    /// RunFailed (cancelled) for runs an interrupting message cancelled inside <c>runtime_enqueue</c>. Written right after
+    /// that statement, not in it (the event envelope is built here, once): a crash in between loses these events.
+    /// </summary>
+    public async Task PublishInterruptedAsync(IReadOnlyList<Guid> runIds, CancellationToken cancellationToken)
+    {
+        if (runIds.Count == 0)
+        {
+            return;
+        }
+        var events = new List<RunFailed>();
+        await using (var read = store.NewBatch().Add("""
+            SELECT id, tenant_id, agent_id, agent_version, session_id, user_id, trace_parent FROM runs WHERE id = ANY ($1)
+            """, runIds.ToArray()))
+        await using (var reader = await read.ReadAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var traceParent = reader.IsDBNull(6) ? null : reader.GetString(6);
+                events.Add(new RunFailed(reader.GetGuid(0), reader.GetGuid(2), reader.GetInt32(3), reader.GetGuid(4), reader.GetGuid(5), null,
+                    RunStatuses.Cancelled, "interrupted", "Interrupted by a newer message.", traceParent?.Split('-') is [_, var trace, ..] ? trace : null)
+                {
+                    TenantId = reader.GetGuid(1).ToString(), Subject = reader.GetGuid(0).ToString(),
+                });
+            }
+        }
+        await using var batch = store.NewBatch();
+        foreach (var failed in events)
+        {
+            var cloudEvent = CloudEventSerializer.Wrap(failed, eventBus.Value.AppId, null);
+            batch.Add("INSERT INTO event_bus_outbox (id, topic, cloud_event) VALUES ($1, $2, $3)", Guid.CreateVersion7(), cloudEvent.Type,
+                CloudEventSerializer.Serialize(cloudEvent));
+            signals.Stopped(failed.RunId, new TurnResult(RunStatuses.Cancelled, null, failed.Message!, DateTimeOffset.UtcNow, [], [], false, "interrupted",
+                failed.Message));
+        }
+        await batch.ExecuteAsync(cancellationToken);
+    }
 }

@@ -34,6 +34,10 @@ public sealed class ApprovalTests(RuntimeFactory factory) : IClassFixture<Runtim
         Assert.Equal(("awaiting_approval", "approval_required"), (step.GetProperty("status").GetString(), step.GetProperty("decisionLevel").GetString()));
         Assert.DoesNotContain(factory.Peers.Invocations, i => i.Request.RunId == runId); // nothing sent before a person decides
 
+        var requested = Assert.Single(await factory.OutboxEventsAsync("agentcloud.agents.approval-requested", runId)).GetProperty("data");
+        Assert.Equal("send_email", requested.GetProperty("actions")[0].GetProperty("toolKey").GetString());
+        Assert.DoesNotContain("bob@example.com", requested.GetRawText()); // events carry no arguments
+
         var inbox = await tenant.Owner.GetFromJsonAsync<JsonElement>("/approvals");
         var approval = Assert.Single(inbox.EnumerateArray(), a => a.GetProperty("runId").GetGuid() == runId);
         Assert.Equal("send_email", approval.GetProperty("toolKey").GetString());

@@ -61,6 +61,8 @@ public sealed class DoubleTextingTests(RuntimeFactory factory) : IClassFixture<R
         Assert.Equal("re: second", (await RuntimeFactory.ReadAsync(second, HttpStatusCode.OK)).GetProperty("response").GetString());
         var cancelled = await tenant.Owner.GetFromJsonAsync<JsonElement>($"/runs/{first.GetProperty("runId").GetGuid()}");
         Assert.Equal(("cancelled", "interrupted"), (cancelled.GetProperty("status").GetString(), cancelled.GetProperty("errorCode").GetString()));
+        var failed = Assert.Single(await factory.OutboxEventsAsync("agentcloud.agents.run-failed", first.GetProperty("runId").GetGuid()));
+        Assert.Equal("cancelled", failed.GetProperty("data").GetProperty("status").GetString());
         await Task.Delay(1500); // the interrupted worker's model call returns: it must not write its answer
         var messages = await tenant.Owner.GetFromJsonAsync<JsonElement>($"/agent/conversations/{tenant.TenantId}/sessions/{session}/messages");
         Assert.Equal(["first", "second", "re: second"], messages.EnumerateArray().Select(m => m.GetProperty("content").GetString()));

@@ -69,6 +69,28 @@ public class RuntimeFactory : AgentsFactory
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>The events of this type staged in the agents outbox for a run (published or not).</summary>
+    public async Task<List<JsonElement>> OutboxEventsAsync(string type, Guid runId)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(DatabaseConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT cloud_event FROM event_bus_outbox WHERE topic = $1", connection)
+        {
+            Parameters = { new() { Value = type } },
+        };
+        var events = new List<JsonElement>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var cloudEvent = JsonDocument.Parse(reader.GetString(0)).RootElement.Clone();
+            if (cloudEvent.GetProperty("subject").GetString() == runId.ToString())
+            {
+                events.Add(cloudEvent);
+            }
+        }
+        return events;
+    }
+
     /// <summary>The last error log lines (for assertion messages).</summary>
     public string RecentErrors() => string.Join('\n', Logs.Where(l => l.StartsWith("Error") || l.StartsWith("Critical")).TakeLast(3));
 

@@ -43,6 +43,10 @@ public sealed class TurnTests(RuntimeFactory factory) : IClassFixture<RuntimeFac
         }
         Assert.Equal(2, factory.Peers.HoldRequests.Count(h => h.IdempotencyKey.StartsWith($"model:{runId}:")));
 
+        var completed = Assert.Single(await factory.OutboxEventsAsync("agentcloud.agents.run-completed", runId)).GetProperty("data");
+        Assert.Equal((2, 2, tenant.OwnerId), (completed.GetProperty("modelCalls").GetInt32(), completed.GetProperty("toolCalls").GetInt32(),
+            completed.GetProperty("userId").GetGuid()));
+
         // The model's second call saw its own calls and both results.
         var second = script.Calls.Last();
         Assert.Equal(ChatRole.Tool, second[^1].Role);
