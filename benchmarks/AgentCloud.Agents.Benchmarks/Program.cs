@@ -14,7 +14,7 @@ var seconds = args.Length > 0 && int.TryParse(args[0], out var s) ? s : 10;
 var levels = args.Length > 1 && !args[1].StartsWith("--") ? args[1].Split(',').Select(int.Parse).ToArray() : [1, 16];
 var durable = !args.Contains("--no-fsync");
 
-await using var platform = await Platform.StartAsync(durable);
+var platform = await Platform.StartAsync(durable);
 var agents = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(platform.Url("agents")) };
 var email = $"owner-{Guid.NewGuid():N}@bench.local";
 var signUp = await (await agents.PostAsJsonAsync("/tenants", new
@@ -77,4 +77,5 @@ foreach (var concurrency in levels)
     Console.WriteLine($"clients={concurrency,3} turns={measured.Count,6} turns/s={measured.Count / (double)seconds,7:F1} " +
         $"p50={Percentile(0.50),7:F2} ms p90={Percentile(0.90),7:F2} ms p99={Percentile(0.99),7:F2} ms max={Ms(measured[^1]),7:F2} ms");
 }
+await platform.DisposeAsync(); // PostgreSQL, redis-server and their folder
 Environment.Exit(0); // the services run on background threads with their own hosts
