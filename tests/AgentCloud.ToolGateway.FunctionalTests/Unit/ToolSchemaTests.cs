@@ -1,11 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentCloud.Contracts.Tools;
 using AgentCloud.ToolGateway.Schema;
 using Xunit;
 
 namespace AgentCloud.ToolGateway.FunctionalTests.Unit;
 
-public sealed class JsonSchemaValidatorTests
+/// <summary>Tool arguments against their schema (JsonSchema.Net), as the executor applies them.</summary>
+public sealed class ToolSchemaTests
 {
     static readonly JsonObject Contact = JsonNode.Parse("""
         {
@@ -32,9 +34,12 @@ public sealed class JsonSchemaValidatorTests
         }
         """)!.AsObject();
 
-    static IReadOnlyList<SchemaProblem> Check(string json) => JsonSchemaValidator.Validate(Contact, JsonDocument.Parse(json).RootElement);
+    static IReadOnlyList<ToolArgumentProblem> Check(string json) => ToolSchemas.Validate(Contact, JsonDocument.Parse(json).RootElement);
 
-    static void AssertProblem(IReadOnlyList<SchemaProblem> problems, string path, string fragment) =>
+    static IReadOnlyList<ToolArgumentProblem> Check(string schema, string json) =>
+        ToolSchemas.Validate(JsonNode.Parse(schema)!.AsObject(), JsonDocument.Parse(json).RootElement);
+
+    static void AssertProblem(IReadOnlyList<ToolArgumentProblem> problems, string path, string fragment) =>
         Assert.True(problems.Any(p => p.Path == path && p.Message.Contains(fragment)),
             $"expected {path} '{fragment}' in: {string.Join("; ", problems.Select(p => $"{p.Path} {p.Message}"))}");
 
@@ -89,7 +94,7 @@ public sealed class JsonSchemaValidatorTests
     public void A_non_object_root_is_one_type_problem(string json, string message)
     {
         var problems = Check(json);
-        Assert.Equal(new SchemaProblem("$", $"must be of type {message}"), Assert.Single(problems));
+        Assert.Equal(new ToolArgumentProblem("$", $"must be of type {message}"), Assert.Single(problems));
     }
 
     [Theory]
@@ -150,7 +155,7 @@ public sealed class JsonSchemaValidatorTests
     public void Odd_property_names_get_bracketed_paths()
     {
         var schema = JsonNode.Parse("""{"type":"object","properties":{"first name":{"type":"string"}}}""")!.AsObject();
-        var problems = JsonSchemaValidator.Validate(schema, JsonDocument.Parse("""{"first name":1}""").RootElement);
+        var problems = ToolSchemas.Validate(schema, JsonDocument.Parse("""{"first name":1}""").RootElement);
         Assert.Equal("$['first name']", Assert.Single(problems).Path);
     }
 
@@ -158,7 +163,7 @@ public sealed class JsonSchemaValidatorTests
     public void Additional_properties_can_be_constrained_by_a_schema()
     {
         var schema = JsonNode.Parse("""{"type":"object","additionalProperties":{"type":"string"}}""")!.AsObject();
-        var problems = JsonSchemaValidator.Validate(schema, JsonDocument.Parse("""{"a":"x","b":2}""").RootElement);
+        var problems = ToolSchemas.Validate(schema, JsonDocument.Parse("""{"a":"x","b":2}""").RootElement);
         Assert.Equal("$.b", Assert.Single(problems).Path);
     }
 
@@ -166,7 +171,108 @@ public sealed class JsonSchemaValidatorTests
     public void A_catastrophic_pattern_is_reported_not_hung_on()
     {
         var schema = JsonNode.Parse("""{"type":"string","pattern":"^(a+)+$"}""")!.AsObject();
-        var problems = JsonSchemaValidator.Validate(schema, JsonDocument.Parse($"\"{new string('a', 40)}!\"").RootElement);
+        var problems = ToolSchemas.Validate(schema, JsonDocument.Parse($"\"{new string('a', 40)}!\"").RootElement);
         Assert.Single(problems);
+    }
+
+    [Fact]
+    public void A_catastrophic_pattern_in_property_names_is_reported_not_hung_on()
+    {
+        var problems = Check("""{"type":"object","patternProperties":{"^(a+)+$":{"type":"string"}}}""", $$"""{"{{new string('a', 40)}}!":1}""");
+        Assert.Single(problems);
+    }
+
+    [Fact]
+    public void References_are_followed_within_the_schema()
+    {
+        const string schema = """
+            {"type":"object","$defs":{"phone":{"type":"string","pattern":"^\\+[0-9]{7,15}$"},
+             "contact":{"type":"object","required":["phone"],"properties":{"phone":{"$ref":"#/$defs/phone"}}}},
+             "properties":{"to":{"$ref":"#/$defs/contact"},"cc":{"type":"array","items":{"$ref":"#/$defs/contact"}}}}
+            """;
+        Assert.Empty(Check(schema, """{"to":{"phone":"+33123456789"},"cc":[{"phone":"+4930123456"}]}"""));
+        var problems = Check(schema, """{"to":{"phone":"0123"},"cc":[{"phone":"+4930123456"},{}]}""");
+        AssertProblem(problems, "$.to.phone", "pattern");
+        AssertProblem(problems, "$.cc[1].phone", "is required");
+        Assert.Equal(2, problems.Count);
+    }
+
+    [Fact]
+    public void Draft_07_schemas_are_read_as_draft_07()
+    {
+        // What zod-to-json-schema (the TypeScript MCP SDK) writes: definitions + $ref, tuple items.
+        const string schema = """
+            {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","definitions":{"unit":{"enum":["days","weeks"]}},
+             "properties":{"unit":{"$ref":"#/definitions/unit"},"pair":{"type":"array","items":[{"type":"string"},{"type":"integer"}]}}}
+            """;
+        Assert.Empty(Check(schema, """{"unit":"days","pair":["a",1]}"""));
+        var problems = Check(schema, """{"unit":"years","pair":["a","b"]}""");
+        AssertProblem(problems, "$.unit", "one of \"days\", \"weeks\"");
+        AssertProblem(problems, "$.pair[1]", "type integer, not string");
+    }
+
+    [Fact]
+    public void OneOf_and_anyOf_failures_are_one_problem_each_and_allOf_reports_every_part()
+    {
+        const string schema = """
+            {"type":"object","properties":{
+              "id":{"oneOf":[{"type":"integer"},{"type":"string","format":"uuid"}]},
+              "when":{"anyOf":[{"type":"string","format":"date-time"},{"type":"integer","minimum":0}]},
+              "overlap":{"oneOf":[{"type":"number"},{"type":"integer"}]},
+              "size":{"allOf":[{"type":"integer","minimum":1},{"maximum":10},{"multipleOf":2}]},
+              "kind":{"not":{"const":"admin"}}}}
+            """;
+        Assert.Empty(Check(schema, """{"id":"6f1c0c2e-8a8b-4f5e-9a39-0d1b2c3d4e5f","when":5,"overlap":1.5,"size":4,"kind":"user"}"""));
+
+        var problems = Check(schema, """{"id":"not-a-uuid","when":"yesterday","overlap":2,"size":11,"kind":"admin"}""");
+        AssertProblem(problems, "$.id", "exactly one of the 2 allowed schemas (oneOf), not none");
+        AssertProblem(problems, "$.when", "at least one of the 2 allowed schemas (anyOf)");
+        AssertProblem(problems, "$.overlap", "exactly one of the 2 allowed schemas (oneOf), not 2");
+        AssertProblem(problems, "$.size", "at most 10");
+        AssertProblem(problems, "$.size", "multiple of 2");
+        AssertProblem(problems, "$.kind", "must not match");
+        Assert.Equal(6, problems.Count);
+    }
+
+    [Theory]
+    [InlineData("uuid", "6f1c0c2e-8a8b-4f5e-9a39-0d1b2c3d4e5f", true)]
+    [InlineData("uuid", "6f1c0c2e8a8b4f5e9a390d1b2c3d4e5f", false)]
+    [InlineData("date", "2024-02-29", true)]
+    [InlineData("date", "2024-02-30", false)]
+    [InlineData("ipv4", "10.0.0.1", true)]
+    [InlineData("ipv4", "10.0.0.256", false)]
+    [InlineData("hostname", "mail.example.com", true)]
+    [InlineData("hostname", "-bad-.example.com", false)]
+    [InlineData("phone", "whatever", true)] // a format the library does not know describes, it does not assert
+    public void Known_formats_are_asserted(string format, string value, bool valid) =>
+        Assert.Equal(valid, Check($$"""{"type":"string","format":"{{format}}"}""", $"\"{value}\"").Count == 0);
+
+    [Theory]
+    [InlineData("""{"type":"object","properties":{"a":{"$ref":"#/$defs/missing"}}}""", "#/$defs/missing")]
+    [InlineData("""{"type":"object","properties":{"a":{"$ref":"https://schemas.example.com/a.json"}}}""", "https://schemas.example.com/a.json")]
+    [InlineData("""{"type":"object","properties":{"a":{"$ref":"#nowhere"}}}""", "#nowhere")]
+    [InlineData("""{"type":"object","properties":{"a":{"type":"string","pattern":"(["}}}""", "([")]
+    [InlineData("""{"type":"thing"}""", "thing")]
+    [InlineData("""{"$schema":"http://json-schema.org/draft-04/schema#","type":"object"}""", "draft-04")]
+    public void A_schema_the_library_cannot_apply_is_refused_when_built_with_the_reason(string schema, string named)
+    {
+        var refused = Assert.Throws<InvalidToolSchemaException>(() => ToolSchema.Build(JsonNode.Parse(schema)!.AsObject()));
+        Assert.Contains(named, refused.Message);
+    }
+
+    [Fact]
+    public void Another_tools_schema_is_never_visible_to_a_reference()
+    {
+        ToolSchemas.For(JsonNode.Parse("""{"$id":"https://tools.example.com/shared","type":"string"}""")!.AsObject());
+        Assert.Throws<InvalidToolSchemaException>(() =>
+            ToolSchema.Build(JsonNode.Parse("""{"type":"object","properties":{"a":{"$ref":"https://tools.example.com/shared"}}}""")!.AsObject()));
+    }
+
+    [Fact]
+    public void A_schema_is_built_once_per_schema_object_and_per_text()
+    {
+        Assert.Same(ToolSchemas.For(Contact), ToolSchemas.For(Contact));
+        // An external server's tool is described afresh on every listing: same text, same built schema.
+        Assert.Same(ToolSchemas.For(Contact), ToolSchemas.For(JsonNode.Parse(Contact.ToJsonString())!.AsObject()));
     }
 }
