@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AgentCloud.Contracts.Tools;
 using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.ToolGateway.Connectors;
 using AgentCloud.ToolGateway.Execution;
@@ -58,15 +57,11 @@ public static class McpApi
         {
             return Text($"Unknown tool '{call?.Name}'.", isError: true, structured: null);
         }
-        var arguments = new JsonObject();
-        foreach (var (name, value) in call.Arguments ?? new Dictionary<string, JsonElement>())
-        {
-            arguments[name] = JsonNode.Parse(value.GetRawText());
-        }
         var meta = call.Meta;
         var command = new InvocationCommand(tool, caller.TenantId, caller.UserId, MetaGuid(meta, "agentId"), MetaGuid(meta, "runId"),
             MetaGuid(meta, "locationId"), tool.CredentialFor(MetaGuid(meta, "credentialId")), MetaText(meta, "toolCallId") ?? $"mcp:{Guid.CreateVersion7()}",
-            JsonSerializer.SerializeToElement(arguments), MetaText(meta, "approvalGrant"), $"mcp-user:{caller.UserId}");
+            JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, JsonElement>()), MetaText(meta, "approvalGrant"),
+            $"mcp-user:{caller.UserId}");
         var result = await services.GetRequiredService<ToolExecutor>().InvokeAsync(command, cancellationToken);
         var structured = JsonSerializer.SerializeToElement(result, JsonSerializerOptions.Web);
         return Text(structured.GetRawText(), isError: result.Status != "succeeded", structured);

@@ -14,6 +14,8 @@ namespace AgentCloud.ToolGateway.Execution;
 /// </summary>
 public sealed class ExternalMcpTools(ToolsDbContext db, ICredentialsClient credentials, ILoggerFactory loggers, ILogger<ExternalMcpTools> logger)
 {
+    public static readonly TimeSpan RegistrationProbeTimeout = TimeSpan.FromSeconds(10);
+
     public async Task<List<EffectiveTool>> ListAsync(Guid tenantId, CancellationToken cancellationToken)
     {
         var servers = await db.McpServers.AsNoTracking().Where(s => s.TenantId == tenantId).OrderBy(s => s.Namespace).ToListAsync(cancellationToken);
@@ -40,13 +42,16 @@ public sealed class ExternalMcpTools(ToolsDbContext db, ICredentialsClient crede
 
     /// <summary>
     /// For a server being registered: its tools whose input schema cannot be applied, with the reason (none: all can).
-    /// Null when the server could not be asked now; it is then checked at each listing.
+    /// Null when the server could not be asked within <see cref="RegistrationProbeTimeout"/>; it is then checked at
+    /// each listing.
     /// </summary>
     public async Task<Dictionary<string, string>?> UnusableSchemasAsync(McpServerRegistration server, CancellationToken cancellationToken)
     {
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        probe.CancelAfter(RegistrationProbeTimeout);
         try
         {
-            return (await DescribeAsync(server, cancellationToken)).Unusable;
+            return (await DescribeAsync(server, probe.Token)).Unusable;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

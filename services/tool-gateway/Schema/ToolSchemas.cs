@@ -22,7 +22,8 @@ public static class ToolSchemas
         For(parameters).Check(arguments);
 
     /// <exception cref="InvalidToolSchemaException">The schema cannot be used.</exception>
-    public static ToolSchema For(JsonObject parameters) => ByObject.GetValue(parameters, ByTextOf);
+    public static ToolSchema For(JsonObject parameters) =>
+        ByObject.TryGetValue(parameters, out var built) ? built : ByObject.GetValue(parameters, ByTextOf);
 
     static ToolSchema ByTextOf(JsonObject parameters)
     {
