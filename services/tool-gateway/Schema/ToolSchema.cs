@@ -61,6 +61,11 @@ public sealed class ToolSchema
         {
             return [new("$", $"could not be checked against the schema's patterns within {SchemaDialects.MatchTimeout.TotalMilliseconds} ms")];
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // What building cannot catch (a $dynamicRef resolves only while evaluating): refused, never a 500.
+            return [new("$", $"could not be checked against the tool's schema: {e.Message}")];
+        }
     }
 
     /// <summary>JsonSchema.Net resolves references while building; one it could not resolve has no target schema.</summary>

@@ -261,6 +261,14 @@ public sealed class ToolSchemaTests
     }
 
     [Fact]
+    public void A_reference_that_only_fails_while_checking_is_a_problem_not_an_exception()
+    {
+        var problem = Assert.Single(Check("""{"type":"object","properties":{"a":{"$dynamicRef":"#nowhere"}}}""", """{"a":1}"""));
+        Assert.Equal("$", problem.Path);
+        Assert.Contains("nowhere", problem.Message);
+    }
+
+    [Fact]
     public void Another_tools_schema_is_never_visible_to_a_reference()
     {
         ToolSchemas.For(JsonNode.Parse("""{"$id":"https://tools.example.com/shared","type":"string"}""")!.AsObject());
