@@ -108,12 +108,13 @@ public sealed class OutboxInboxTests
         var runner = app.Services.GetRequiredService<SqlMigrationRunner>();
         runner.Include(typeof(OutboxMessage).Assembly); // a second Include of the same scripts changes nothing
 
-        Assert.Equal(["0001_effects", "eventbus_0001_outbox_inbox"], runner.Scripts.Select(s => s.Version));
-        Assert.Equal(["0001_effects", "eventbus_0001_outbox_inbox"], await runner.ApplyAsync());
+        string[] scripts = ["0001_effects", "eventbus_0001_outbox_inbox", "eventbus_0002_outbox_event_parts"];
+        Assert.Equal(scripts, runner.Scripts.Select(s => s.Version));
+        Assert.Equal(scripts, await runner.ApplyAsync());
         Assert.Empty(await runner.ApplyAsync());
         Assert.Throws<InvalidOperationException>(() => runner.Include(typeof(OutboxMessage).Assembly));
         await app.DisposeAsync();
-        Assert.Equal(2, await Probes.ScalarAsync(database, "SELECT count(*) FROM schema_history"));
+        Assert.Equal(3, await Probes.ScalarAsync(database, "SELECT count(*) FROM schema_history"));
     }
 
     static async Task StageAsync(IServiceProvider services, WorkRequested @event, bool commit)
