@@ -5,7 +5,6 @@ using AgentCloud.Agents.Infrastructure;
 using AgentCloud.Agents.Model;
 using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.ServiceDefaults.Data;
-using AgentCloud.ServiceDefaults.Redis;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
