@@ -85,7 +85,8 @@ public static class Extensions
     {
         if (builder.Configuration["StateFolder"] is { Length: > 0 } configured)
         {
-            return Path.GetFullPath(configured);
+            var full = Path.GetFullPath(configured);
+            return PostgresUser.WhyUnreachable(full) is { } why ? throw new DistributedApplicationException(why) : full;
         }
         var solution = Path.GetDirectoryName(builder.AppHostDirectory.TrimEnd('/'))!;
         var folder = PostgresUser.Blocker(solution) is null

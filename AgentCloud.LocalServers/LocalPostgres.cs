@@ -49,12 +49,9 @@ public sealed class LocalPostgres(string root, bool ephemeral = false)
     /// </summary>
     public void Prepare()
     {
-        if (PostgresUser.Blocker(root) is { } blocker)
+        if (PostgresUser.WhyUnreachable(root) is { } why)
         {
-            throw new InvalidOperationException(
-                $"PostgreSQL runs as the '{User}' user, which cannot enter {blocker} (mode {File.GetUnixFileMode(blocker)}), so it " +
-                $"cannot reach its data in {root}. Choose a state folder it can reach (e.g. --StateFolder=/var/lib/agentcloud/{Path.GetFileName(root.TrimEnd('/'))}) " +
-                $"or let it through with: chmod o+x {blocker}");
+            throw new InvalidOperationException(why);
         }
         Password();
         File.SetUnixFileMode(root, (UnixFileMode)0b111_001_001);
@@ -68,20 +65,26 @@ public sealed class LocalPostgres(string root, bool ephemeral = false)
         PostgresUser.Own(PasswordFile); // initdb, running as postgres, reads it; root reads anything
     }
 
-    /// <summary>Prepares the folder and runs initdb right here, once (fixtures, benchmarks; the AppHost runs it as a resource).</summary>
+    /// <summary>Prepares the folder and runs <see cref="InitdbOnce"/> right here (fixtures, benchmarks; the AppHost runs it as a resource).</summary>
     public void Initialize()
     {
         Package.Ensure();
         Prepare();
-        if (!IsInitialized && LocalProcess.Run(Initdb()) is { ExitCode: not 0 } failed)
+        if (LocalProcess.Run(InitdbOnce()) is { ExitCode: not 0 } failed)
         {
             throw new InvalidOperationException($"initdb failed ({failed.ExitCode}): {failed.Output}");
         }
     }
 
-    public ServerCommand Initdb() => PostgresUser.Run(Binary("initdb"),
-        ["-D", DataDirectory, "-U", User, "-A", "scram-sha-256", $"--pwfile={PasswordFile}", "-E", "UTF8", "--no-locale", "--no-sync"],
-        PosixSignal.SIGTERM, diesWithParent: false);
+    /// <summary>
+    /// initdb when the folder holds no cluster yet; otherwise <c>postgres -C data_directory</c>, which only checks that
+    /// PostgreSQL can read the cluster there (ownership, version) and prints its folder.
+    /// </summary>
+    public ServerCommand InitdbOnce() => IsInitialized
+        ? PostgresUser.Run(Binary("postgres"), ["-D", DataDirectory, "-C", "data_directory"], PosixSignal.SIGTERM, diesWithParent: false)
+        : PostgresUser.Run(Binary("initdb"),
+            ["-D", DataDirectory, "-U", User, "-A", "scram-sha-256", $"--pwfile={PasswordFile}", "-E", "UTF8", "--no-locale", "--no-sync"],
+            PosixSignal.SIGTERM, diesWithParent: false);
 
     /// <summary>The server in the foreground, on 127.0.0.1 only, no Unix socket; stopped with SIGINT, its fast shutdown.</summary>
     /// <param name="diesWithParent">Run by <see cref="LocalProcess"/> rather than DCP.</param>

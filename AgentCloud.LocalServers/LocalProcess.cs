@@ -81,7 +81,7 @@ public sealed partial class LocalProcess
         {
             return;
         }
-        _ = kill(Pid, _stopSignal switch { PosixSignal.SIGINT => 2, PosixSignal.SIGTERM => 15, _ => throw new InvalidOperationException($"Unknown stop signal {_stopSignal}") });
+        Signal(Pid, _stopSignal);
         if (await Task.WhenAny(Exited, Task.Delay(grace)) != Exited)
         {
             _process.Kill();
@@ -109,6 +109,15 @@ public sealed partial class LocalProcess
         start.Environment["LC_ALL"] = "C";
         return start;
     }
+
+    /// <summary>kill(2) with a stop signal (.NET's Process.Kill only sends SIGKILL).</summary>
+    public static void Signal(int pid, PosixSignal signal) =>
+        _ = kill(pid, signal switch
+        {
+            PosixSignal.SIGINT => 2,
+            PosixSignal.SIGTERM => 15,
+            _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, "not a stop signal"),
+        });
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int kill(int pid, int sig);

@@ -43,4 +43,11 @@ public static class PostgresUser
         }
         return blocker;
     }
+
+    /// <summary>Why PostgreSQL cannot keep its data in <paramref name="folder"/>, with the exact fix; null when it can.</summary>
+    public static string? WhyUnreachable(string folder) => Blocker(folder) is { } blocker
+        ? $"PostgreSQL runs as the '{Name}' user, which cannot enter {blocker}, so it cannot keep its data in {folder}. " +
+          $"Choose a state folder it can reach (e.g. --StateFolder=/var/lib/agentcloud/{Path.GetFileName(Path.TrimEndingDirectorySeparator(folder))}) " +
+          $"or let it through with: chmod o+x {blocker}"
+        : null;
 }

@@ -9,8 +9,10 @@ namespace AgentCloud.LocalServers;
 public sealed record ServerCommand(string File, IReadOnlyList<string> Arguments, PosixSignal StopSignal = PosixSignal.SIGTERM)
 {
     /// <summary>
-    /// <paramref name="file"/> run through setpriv when it must run as another user, or stop with the thread that started
-    /// it (<paramref name="diesWithParent"/>: see <see cref="LocalProcess"/>); setpriv execs, so the pid stays the server's.
+    /// <paramref name="file"/> run through setpriv, which execs (the pid stays the server's): as another user when
+    /// <paramref name="asUser"/> is set, stopped with the thread that started it when <paramref name="diesWithParent"/>
+    /// (see <see cref="LocalProcess"/>). The program is always setpriv, so the server's own path can be looked up late,
+    /// once a missing package is installed.
     /// </summary>
     public static ServerCommand Create(string file, IEnumerable<string> arguments, PosixSignal stopSignal = PosixSignal.SIGTERM,
         string? asUser = null, bool diesWithParent = false)
@@ -21,9 +23,7 @@ public sealed record ServerCommand(string File, IReadOnlyList<string> Arguments,
             // setpriv applies it after the user change (which would clear it); the parent-death signal is the stop signal
             setpriv.Add($"--pdeathsig={stopSignal.ToString()[3..]}");
         }
-        return setpriv.Count == 0
-            ? new(file, [.. arguments], stopSignal)
-            : new("setpriv", [.. setpriv, "--", file, .. arguments], stopSignal);
+        return new("setpriv", [.. setpriv, "--", file, .. arguments], stopSignal);
     }
 
     public bool DiesWithParent => Arguments.Any(a => a.StartsWith("--pdeathsig=", StringComparison.Ordinal));

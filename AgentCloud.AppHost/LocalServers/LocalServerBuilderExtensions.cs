@@ -25,6 +25,11 @@ public static class LocalServerBuilderExtensions
             {
                 await EnsureInstalledAsync(init, LocalPostgres.Package, @event.Services, ct);
                 cluster.Prepare();
+                if (!cluster.IsInitialized)
+                {
+                    @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AgentCloud.AppHost")
+                        .LogInformation("Creating a new PostgreSQL cluster in {Folder}", cluster.DataDirectory);
+                }
             });
 
         var postgres = new PostgresExecutableResource(name, "setpriv", stateFolder, password.Resource);

@@ -1,0 +1,36 @@
+namespace AgentCloud.AppHost.Tests;
+
+/// <summary>A live process of one AppHost run, found through the marker its environment inherited from the AppHost.</summary>
+sealed record RunProcess(int Pid, string Name, IReadOnlyDictionary<string, string> Environment)
+{
+    public bool IsAlive => File.Exists($"/proc/{Pid}/stat") && !File.ReadAllText($"/proc/{Pid}/stat").Split(") ")[^1].StartsWith('Z');
+
+    public static IReadOnlyList<RunProcess> WithMarker(string marker)
+    {
+        var found = new List<RunProcess>();
+        foreach (var folder in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var environment = File.ReadAllText(Path.Combine(folder, "environ")).Split('\0', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(v => v.Split('=', 2)).Where(v => v.Length == 2).GroupBy(v => v[0]).ToDictionary(g => g.Key, g => g.First()[1]);
+                if (environment.GetValueOrDefault("AGENTCLOUD_TEST_RUN") == marker)
+                {
+                    var commandLine = File.ReadAllText(Path.Combine(folder, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+                    found.Add(new(pid, commandLine.Length > 0 ? Path.GetFileName(commandLine[0]) : "?", environment));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // ended while we looked
+            }
+        }
+        return found;
+    }
+
+    public override string ToString() => $"{Name} ({Pid})";
+}
