@@ -21,7 +21,8 @@ sealed record RunProcess(int Pid, string Name, IReadOnlyDictionary<string, strin
                 if (environment.GetValueOrDefault("AGENTCLOUD_TEST_RUN") == marker)
                 {
                     var commandLine = File.ReadAllText(Path.Combine(folder, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
-                    found.Add(new(pid, commandLine.Length > 0 ? Path.GetFileName(commandLine[0]) : "?", environment));
+                    // redis-server rewrites its command line into one string ("redis-server 127.0.0.1:port")
+                    found.Add(new(pid, commandLine.Length > 0 ? Path.GetFileName(commandLine[0].Split(' ')[0]) : "?", environment));
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -24,7 +24,7 @@ public sealed class ShutdownTests : IDisposable
     {
         using (var first = AppHostProcess.Start(_state.Path))
         {
-            var processes = await first.WaitUntilUpAsync(TimeSpan.FromMinutes(4));
+            var processes = await first.WaitUntilUpAsync(TimeSpan.FromMinutes(6));
             AssertTheWholeRun(processes);
             Assert.Contains("Creating a new PostgreSQL cluster", first.Output);
             await ExecuteAsync(processes, "CREATE TABLE survives (note text); INSERT INTO survives VALUES ('kept')");
@@ -37,7 +37,7 @@ public sealed class ShutdownTests : IDisposable
         }
 
         using var second = AppHostProcess.Start(_state.Path);
-        var again = await second.WaitUntilUpAsync(TimeSpan.FromMinutes(4));
+        var again = await second.WaitUntilUpAsync(TimeSpan.FromMinutes(6));
         Assert.DoesNotContain("Creating a new PostgreSQL cluster", second.Output);
         Assert.Equal("kept", await ExecuteAsync(again, "SELECT note FROM survives"));
         second.Signal(PosixSignal.SIGTERM);
@@ -49,7 +49,7 @@ public sealed class ShutdownTests : IDisposable
     public async Task Kill_9_of_the_AppHost_still_leaves_no_orphan()
     {
         using var host = AppHostProcess.Start(_state.Path);
-        var processes = await host.WaitUntilUpAsync(TimeSpan.FromMinutes(4));
+        var processes = await host.WaitUntilUpAsync(TimeSpan.FromMinutes(6));
         AssertTheWholeRun(processes);
 
         host.Kill();
