@@ -33,15 +33,13 @@ public static class LocalServerBuilderExtensions
             });
 
         var postgres = new PostgresExecutableResource(name, "setpriv", stateFolder, password.Resource);
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(postgres, async (_, ct) =>
-            connectionString = await postgres.ConnectionStringExpression.GetValueAsync(ct));
+        var connectionString = builder.ConnectionStringOf(postgres);
         builder.Eventing.Subscribe<ResourceReadyEvent>(postgres, async (@event, ct) =>
         {
             var notifications = @event.Services.GetRequiredService<ResourceNotificationService>();
             foreach (var database in postgres.Databases)
             {
-                await LocalPostgres.CreateDatabaseAsync(connectionString!, database.DatabaseName, ct);
+                await LocalPostgres.CreateDatabaseAsync(connectionString(), database.DatabaseName, ct);
                 // Aspire moves children along only under a container parent: a database of an executable says so itself.
                 await notifications.PublishUpdateAsync(database, s => s with
                 {
@@ -50,16 +48,10 @@ public static class LocalServerBuilderExtensions
                 });
             }
         });
-        builder.Services.AddHealthChecks().AddNpgSql(_ => connectionString ?? throw new InvalidOperationException($"{name} has no connection string yet"),
-            name: $"{name}_check");
+        builder.Services.AddHealthChecks().AddNpgSql(_ => connectionString(), name: $"{name}_check");
 
         return builder.AddResource(postgres)
-            .WithEndpoint(port: port, name: PostgresExecutableResource.EndpointName, scheme: "tcp")
-            .WithArgs(async context =>
-            {
-                var targetPort = await postgres.PrimaryEndpoint.Property(EndpointProperty.TargetPort).GetValueAsync(context.CancellationToken);
-                context.Args.AddRange(cluster.Server(targetPort!).Arguments);
-            })
+            .WithServerEndpoint(port, postgres.PrimaryEndpoint, targetPort => cluster.Server(targetPort))
             .WithHealthCheck($"{name}_check")
             .WaitForCompletion(init);
     }
@@ -68,11 +60,8 @@ public static class LocalServerBuilderExtensions
     {
         var database = new PostgresExecutableDatabaseResource(name, name, server.Resource);
         server.Resource.Databases.Add(database);
-        string? connectionString = null;
-        server.ApplicationBuilder.Eventing.Subscribe<ConnectionStringAvailableEvent>(database, async (_, ct) =>
-            connectionString = await database.ConnectionStringExpression.GetValueAsync(ct));
-        server.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(
-            _ => connectionString ?? throw new InvalidOperationException($"{name} has no connection string yet"), name: $"{name}_check");
+        var connectionString = server.ApplicationBuilder.ConnectionStringOf(database);
+        server.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(_ => connectionString(), name: $"{name}_check");
         return server.ApplicationBuilder.AddResource(database).WithHealthCheck($"{name}_check");
     }
 
@@ -81,19 +70,11 @@ public static class LocalServerBuilderExtensions
     {
         var server = new LocalRedis(stateFolder);
         var redis = new RedisExecutableResource(name, "setpriv", stateFolder);
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, ct) =>
-            connectionString = await redis.ConnectionStringExpression.GetValueAsync(ct));
-        builder.Services.AddHealthChecks().AddRedis(_ => connectionString ?? throw new InvalidOperationException($"{name} has no connection string yet"),
-            name: $"{name}_check");
+        var connectionString = builder.ConnectionStringOf(redis);
+        builder.Services.AddHealthChecks().AddRedis(_ => connectionString(), name: $"{name}_check");
 
         return builder.AddResource(redis)
-            .WithEndpoint(port: port, name: RedisExecutableResource.EndpointName, scheme: "tcp")
-            .WithArgs(async context =>
-            {
-                var targetPort = await redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort).GetValueAsync(context.CancellationToken);
-                context.Args.AddRange(server.Server(targetPort!).Arguments);
-            })
+            .WithServerEndpoint(port, redis.PrimaryEndpoint, targetPort => server.Server(targetPort))
             .WithHealthCheck($"{name}_check")
             .OnBeforeResourceStarted((resource, @event, ct) => EnsureInstalledAsync(resource, LocalRedis.Package, @event.Services, ct));
     }
@@ -124,6 +105,29 @@ public static class LocalServerBuilderExtensions
         {
             throw new DistributedApplicationException($"Installing '{package.Package}' failed ({exitCode}). {package.MissingMessage}");
         }
+    }
+
+    /// <summary>
+    /// A TCP endpoint DCP proxies on <paramref name="port"/>; the server itself listens on the port DCP picks for it,
+    /// handed to <paramref name="command"/> when it starts.
+    /// </summary>
+    static IResourceBuilder<T> WithServerEndpoint<T>(this IResourceBuilder<T> builder, int port, EndpointReference endpoint,
+        Func<string, ServerCommand> command) where T : ExecutableResource =>
+        builder
+            .WithEndpoint(port: port, name: endpoint.EndpointName, scheme: "tcp")
+            .WithArgs(async context =>
+            {
+                var targetPort = await endpoint.Property(EndpointProperty.TargetPort).GetValueAsync(context.CancellationToken);
+                context.Args.AddRange(command(targetPort!).Arguments);
+            });
+
+    /// <summary>The resource's connection string, once Aspire has resolved it (health checks and start-up work need it).</summary>
+    static Func<string> ConnectionStringOf(this IDistributedApplicationBuilder builder, IResourceWithConnectionString resource)
+    {
+        string? value = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, ct) =>
+            value = await resource.ConnectionStringExpression.GetValueAsync(ct));
+        return () => value ?? throw new InvalidOperationException($"{resource.Name} has no connection string yet");
     }
 
     static void AddRange(this IList<object> arguments, IEnumerable<string> values)

@@ -8,20 +8,25 @@ namespace AgentCloud.AppHost.Tests;
 /// <summary>
 /// The AppHost as a user runs it: a real process (what <c>dotnet run</c> starts), with the launch profile's settings
 /// on free ports, in a given state folder. Every process of the run (DCP, the dashboard, PostgreSQL, redis-server, the
-/// services) inherits a marker in its environment, so the test can find them all, and check they are gone.
+/// services) inherits a marker in its environment or works in the state folder, so the test can find them all, and
+/// check they are gone.
 /// </summary>
 sealed class AppHostProcess : IDisposable
 {
     readonly Process _process;
     readonly ConcurrentQueue<string> _output = new();
+    readonly string _marker;
+    readonly string _stateFolder;
 
-    AppHostProcess(Process process, string marker)
+    AppHostProcess(Process process, string marker, string stateFolder)
     {
         _process = process;
-        Marker = marker;
+        _marker = marker;
+        _stateFolder = stateFolder;
     }
 
-    public string Marker { get; }
+    /// <summary>The processes of this run that are alive now.</summary>
+    public IReadOnlyList<RunProcess> Processes => RunProcess.Of(_marker, _stateFolder);
 
     public string Output => string.Join('\n', _output);
 
@@ -44,7 +49,7 @@ sealed class AppHostProcess : IDisposable
         var marker = Guid.NewGuid().ToString("N");
         start.Environment["AGENTCLOUD_TEST_RUN"] = marker;
 
-        var host = new AppHostProcess(new Process { StartInfo = start }, marker);
+        var host = new AppHostProcess(new Process { StartInfo = start }, marker, stateFolder);
         host._process.OutputDataReceived += (_, e) => { if (e.Data is not null) host._output.Enqueue(e.Data); };
         host._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) host._output.Enqueue(e.Data); };
         host._process.Start();
@@ -69,7 +74,7 @@ sealed class AppHostProcess : IDisposable
             }
             await Task.Delay(250);
         }
-        return RunProcess.WithMarker(Marker);
+        return Processes;
     }
 
     public void Signal(PosixSignal signal) => LocalProcess.Signal(_process.Id, signal);

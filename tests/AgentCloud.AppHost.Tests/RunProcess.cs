@@ -5,7 +5,11 @@ sealed record RunProcess(int Pid, string Name, IReadOnlyDictionary<string, strin
 {
     public bool IsAlive => File.Exists($"/proc/{Pid}/stat") && !File.ReadAllText($"/proc/{Pid}/stat").Split(") ")[^1].StartsWith('Z');
 
-    public static IReadOnlyList<RunProcess> WithMarker(string marker)
+    /// <param name="stateFolder">
+    /// redis-server rewrites its process title over its environment, so it is recognised by its working directory, which
+    /// is in the run's state folder.
+    /// </param>
+    public static IReadOnlyList<RunProcess> Of(string marker, string stateFolder)
     {
         var found = new List<RunProcess>();
         foreach (var folder in Directory.GetDirectories("/proc"))
@@ -18,7 +22,8 @@ sealed record RunProcess(int Pid, string Name, IReadOnlyDictionary<string, strin
             {
                 var environment = File.ReadAllText(Path.Combine(folder, "environ")).Split('\0', StringSplitOptions.RemoveEmptyEntries)
                     .Select(v => v.Split('=', 2)).Where(v => v.Length == 2).GroupBy(v => v[0]).ToDictionary(g => g.Key, g => g.First()[1]);
-                if (environment.GetValueOrDefault("AGENTCLOUD_TEST_RUN") == marker)
+                var workingDirectory = Directory.ResolveLinkTarget(Path.Combine(folder, "cwd"), returnFinalTarget: false)?.FullName ?? "";
+                if (environment.GetValueOrDefault("AGENTCLOUD_TEST_RUN") == marker || workingDirectory.StartsWith(stateFolder + "/", StringComparison.Ordinal))
                 {
                     var commandLine = File.ReadAllText(Path.Combine(folder, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
                     // redis-server rewrites its command line into one string ("redis-server 127.0.0.1:port")

@@ -71,7 +71,7 @@ public sealed class ShutdownTests : IDisposable
         Assert.NotEqual(0, host.ExitCode);
         Assert.Contains($"cannot enter {privateFolder}", host.Output);
         Assert.Contains($"chmod o+x {privateFolder}", host.Output);
-        Assert.DoesNotContain(RunProcess.WithMarker(host.Marker), p => p.IsAlive);
+        Assert.DoesNotContain(host.Processes, p => p.IsAlive);
     }
 
     static void AssertTheWholeRun(IReadOnlyList<RunProcess> processes)
