@@ -5,8 +5,8 @@ using Xunit;
 namespace AgentCloud.AppHost.Tests;
 
 /// <summary>
-/// The AppHost as a real process: Ctrl+C (or SIGTERM) leaves nothing behind and data survives a restart; even kill -9
-/// of the AppHost leaves no orphan (DCP's monitor stops the rest); a state folder PostgreSQL cannot reach stops start-up
+/// The AppHost as a real process: Ctrl+C (or SIGTERM) leaves nothing behind and data survives a restart; kill -9 of the
+/// AppHost leaves no orphan either (DCP's monitor stops the rest); a state folder PostgreSQL cannot reach stops start-up
 /// with the fix.
 /// </summary>
 public sealed class ShutdownTests : IDisposable
@@ -16,6 +16,12 @@ public sealed class ShutdownTests : IDisposable
         "dcp", "postgres", "redis-server", "AgentCloud.Agents", "AgentCloud.ToolGateway", "AgentCloud.Credentials",
         "AgentCloud.Triggers", "AgentCloud.Billing", "AgentCloud.Web",
     ];
+
+    /// <summary>
+    /// The AppHost returns at once on Ctrl+C, SIGTERM or kill -9; DCP, which watches its process, then stops every resource
+    /// (about 20-30 s here).
+    /// </summary>
+    static readonly TimeSpan DcpCleanUp = TimeSpan.FromSeconds(90);
 
     readonly TempFolder _state = new("agentcloud-apphost-");
 
@@ -33,7 +39,7 @@ public sealed class ShutdownTests : IDisposable
 
             Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(60)), first.Output);
             Assert.Equal(0, first.ExitCode);
-            await AssertAllGoneAsync(processes, TimeSpan.FromSeconds(10));
+            await AssertAllGoneAsync(processes, DcpCleanUp);
         }
 
         using var second = AppHostProcess.Start(_state.Path);
@@ -42,7 +48,7 @@ public sealed class ShutdownTests : IDisposable
         Assert.Equal("kept", await ExecuteAsync(again, "SELECT note FROM survives"));
         second.Signal(PosixSignal.SIGTERM);
         Assert.True(await second.WaitForExitAsync(TimeSpan.FromSeconds(60)), second.Output);
-        await AssertAllGoneAsync(again, TimeSpan.FromSeconds(10));
+        await AssertAllGoneAsync(again, DcpCleanUp);
     }
 
     [Fact]
@@ -55,7 +61,7 @@ public sealed class ShutdownTests : IDisposable
         host.Kill();
 
         Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(5)));
-        await AssertAllGoneAsync(processes, TimeSpan.FromSeconds(60));
+        await AssertAllGoneAsync(processes, DcpCleanUp);
     }
 
     [Fact]
