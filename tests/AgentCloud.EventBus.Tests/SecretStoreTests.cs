@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using AgentCloud.Hosting.Machine;
 using AgentCloud.EventBus.Tests.Support;
+using AgentCloud.LocalServers;
 using AgentCloud.ServiceDefaults.Secrets;
 using AgentCloud.Testing;
 using Dapr;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace AgentCloud.Hosting.Machine;
+namespace AgentCloud.LocalServers;
 
 /// <summary>
 /// The local secret store's file: created on first run with fresh random keys, mode 0600, and kept across runs so
