@@ -1,38 +1,38 @@
-using System.Net.Http.Headers;
+using System.Diagnostics;
 using AgentCloud.EventBus.CloudEvents;
 using AgentCloud.EventBus.Hosting;
 using AgentCloud.EventBus.Telemetry;
+using CloudNative.CloudEvents;
+using Dapr.Client;
 using Microsoft.Extensions.Options;
 
 namespace AgentCloud.EventBus.Dapr;
 
 /// <summary>
-/// Publishes through the sidecar: <c>POST /v1.0/publish/{pubsub}/{topic}</c> with the event as
-/// <c>application/cloudevents+json</c>, which Dapr forwards as is instead of wrapping it in a CloudEvent of its own.
+/// Publishes through the sidecar with <see cref="DaprClient.PublishByteEventAsync"/> (gRPC <c>PublishEvent</c>): our
+/// CloudEvent as <c>application/cloudevents+json</c>, which Dapr forwards as it is (adding <c>topic</c> and
+/// <c>pubsubname</c>) instead of wrapping it in a CloudEvent of its own. Dapr does set <c>traceparent</c> to its own span
+/// of the publish call, so each call is made inside the event's trace: subscribers continue the publisher's trace as they
+/// do on Redis, through the outbox too.
 /// </summary>
-sealed class DaprEventTransport(HttpClient http, IOptions<EventBusOptions> options) : IEventTransport
+sealed class DaprEventTransport(DaprClient dapr, IOptions<EventBusOptions> options) : IEventTransport
 {
     /// <summary>One publish call per event, each awaited before the next: the order holds.</summary>
-    public async Task PublishAsync(IReadOnlyList<SerializedCloudEvent> events, CancellationToken cancellationToken)
+    public async Task PublishAsync(IReadOnlyList<CloudEvent> events, CancellationToken cancellationToken)
     {
-        foreach (var e in events)
+        foreach (var cloudEvent in events)
         {
-            await PublishAsync(e.Topic, e.Json, cancellationToken);
+            using var activity = ContinueTrace(cloudEvent);
+            await dapr.PublishByteEventAsync(options.Value.PubSubName, cloudEvent.Type!, CloudEventSerializer.Serialize(cloudEvent),
+                CloudEventSerializer.MediaType, cancellationToken: cancellationToken);
+            EventBusTelemetry.Published.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", cloudEvent.Type));
         }
     }
 
-    async Task PublishAsync(string topic, string json, CancellationToken cancellationToken)
-    {
-        using var content = new StringContent(json);
-        content.Headers.ContentType = new MediaTypeHeaderValue(CloudEvent.MediaType);
-        using var response = await http.PostAsync(
-            $"v1.0/publish/{Uri.EscapeDataString(options.Value.PubSubName)}/{Uri.EscapeDataString(topic)}", content, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException(
-                $"Dapr refused to publish to {topic}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}",
-                null, response.StatusCode);
-        }
-        EventBusTelemetry.Published.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", topic));
-    }
+    /// <summary>A publish span in the event's trace when the caller is not in it already (the outbox relay).</summary>
+    static Activity? ContinueTrace(CloudEvent cloudEvent) =>
+        ActivityContext.TryParse((string?)cloudEvent[CloudEventSerializer.TraceParent], (string?)cloudEvent[CloudEventSerializer.TraceState],
+            isRemote: true, out var parent) && parent.TraceId != Activity.Current?.TraceId
+            ? EventBusTelemetry.StartPublish(cloudEvent.Type!, parent)
+            : null;
 }

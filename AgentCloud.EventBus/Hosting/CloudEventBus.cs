@@ -15,8 +15,7 @@ sealed class CloudEventBus(IEventTransport transport, IOptions<EventBusOptions> 
         activity?.SetTag("messaging.message.id", @event.Id);
         try
         {
-            var cloudEvent = CloudEventSerializer.Wrap(@event, options.Value.AppId, Activity.Current);
-            await transport.PublishAsync([new SerializedCloudEvent(topic, CloudEventSerializer.Serialize(cloudEvent))], cancellationToken);
+            await transport.PublishAsync([CloudEventSerializer.Wrap(@event, options.Value.AppId, Activity.Current)], cancellationToken);
         }
         catch (Exception e)
         {

@@ -3,7 +3,6 @@ using AgentCloud.EventBus.Dapr;
 using AgentCloud.EventBus.Hosting;
 using AgentCloud.EventBus.Outbox;
 using AgentCloud.EventBus.Redis;
-using AgentCloud.ServiceDefaults.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,7 +16,8 @@ public static class EventBusExtensions
 {
     /// <summary>
     /// The event bus, configured from the <c>EventBus</c> section: Redis Streams (default, connection
-    /// <c>ConnectionStrings__redis</c>) or Dapr (<c>EventBus__Transport=dapr</c>, sidecar on <c>DAPR_HTTP_PORT</c>).
+    /// <c>ConnectionStrings__redis</c> through Aspire's <c>AddRedisClient</c> unless the service registered Redis itself) or
+    /// Dapr (<c>EventBus__Transport=dapr</c>, the sidecar through DaprClient on <c>DAPR_GRPC_PORT</c>).
     /// </summary>
     public static IEventBusBuilder AddEventBus(this IHostApplicationBuilder builder)
     {
@@ -34,7 +34,6 @@ public static class EventBusExtensions
             {
                 o.AppId = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
             }
-            o.DaprHttpPort ??= int.TryParse(builder.Configuration["DAPR_HTTP_PORT"], out var port) ? port : 3500;
         });
 
         var services = builder.Services;
@@ -47,8 +46,8 @@ public static class EventBusExtensions
 
         if (string.Equals(transport, "dapr", StringComparison.OrdinalIgnoreCase))
         {
-            services.AddHttpClient<IEventTransport, DaprEventTransport>((sp, http) =>
-                http.BaseAddress = new Uri($"http://localhost:{sp.GetRequiredService<IOptions<EventBusOptions>>().Value.DaprHttpPort}/"));
+            services.AddDaprSidecarClient(builder.Configuration);
+            services.TryAddSingleton<IEventTransport, DaprEventTransport>();
         }
         else
         {

@@ -6,7 +6,7 @@ public sealed class EventBusOptions
     /// <summary>The service's name: CloudEvent <c>source</c>, consumer group and inbox key. Defaults to the application name.</summary>
     public string AppId { get; set; } = "";
 
-    /// <summary><c>redis</c> (Redis Streams, the default) or <c>dapr</c> (the sidecar's HTTP API).</summary>
+    /// <summary><c>redis</c> (Redis Streams, the default) or <c>dapr</c> (the sidecar, through DaprClient).</summary>
     public string Transport { get; set; } = "redis";
 
     public string ConnectionName { get; set; } = "redis";
@@ -66,9 +66,6 @@ public sealed class EventBusOptions
 
     /// <summary>Dapr's pub/sub component name.</summary>
     public string PubSubName { get; set; } = "pubsub";
-
-    /// <summary>The sidecar's HTTP port; defaults to <c>DAPR_HTTP_PORT</c>, then 3500.</summary>
-    public int? DaprHttpPort { get; set; }
 
     public TimeSpan RetryDelay(int attempt) =>
         TimeSpan.FromMilliseconds(Math.Min(RetryMaxDelay.TotalMilliseconds, RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1)));

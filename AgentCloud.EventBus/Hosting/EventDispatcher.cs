@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using AgentCloud.EventBus.CloudEvents;
 using AgentCloud.EventBus.Telemetry;
+using CloudNative.CloudEvents;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -16,14 +16,14 @@ public sealed class EventDispatcher(IServiceScopeFactory scopes, Subscriptions s
     /// <summary>Returns normally when handled (or already handled before); throws when a handler failed.</summary>
     public async Task DispatchAsync(CloudEvent cloudEvent, CancellationToken cancellationToken)
     {
-        var handlers = subscriptions.For(cloudEvent.Type);
+        var handlers = subscriptions.For(cloudEvent.Type!);
         using var activity = EventBusTelemetry.StartProcess(cloudEvent, ConsumerGroup);
         var started = Stopwatch.GetTimestamp();
         var topicTag = new KeyValuePair<string, object?>("messaging.destination.name", cloudEvent.Type);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var ran = await inbox.RunOnceAsync(scope.ServiceProvider, ConsumerGroup, cloudEvent.Id, async () =>
+            var ran = await inbox.RunOnceAsync(scope.ServiceProvider, ConsumerGroup, cloudEvent.Id!, async () =>
             {
                 foreach (var handler in handlers)
                 {

@@ -1,5 +1,6 @@
 using AgentCloud.EventBus.Abstractions;
 using AgentCloud.EventBus.CloudEvents;
+using CloudNative.CloudEvents;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentCloud.EventBus.Hosting;

@@ -1,9 +1,8 @@
 using System.Diagnostics;
+using System.Text.Json;
 using AgentCloud.EventBus.Abstractions;
 using AgentCloud.EventBus.CloudEvents;
-using AgentCloud.EventBus.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace AgentCloud.EventBus.Outbox;
 
@@ -16,16 +15,22 @@ public interface IIntegrationEventOutbox
     void Add(DbContext context, IntegrationEvent @event);
 }
 
-sealed class IntegrationEventOutbox(IOptions<EventBusOptions> options, OutboxSignal signal) : IIntegrationEventOutbox
+sealed class IntegrationEventOutbox(OutboxSignal signal) : IIntegrationEventOutbox
 {
     public void Add(DbContext context, IntegrationEvent @event)
     {
-        var cloudEvent = CloudEventSerializer.Wrap(@event, options.Value.AppId, Activity.Current);
+        var activity = Activity.Current;
         context.Set<OutboxMessage>().Add(new OutboxMessage
         {
             Id = Guid.CreateVersion7(),
-            Topic = cloudEvent.Type,
-            CloudEvent = CloudEventSerializer.Serialize(cloudEvent),
+            Topic = EventTypes.NameOf(@event.GetType()),
+            EventId = @event.Id,
+            Time = @event.Time,
+            Subject = @event.Subject,
+            TenantId = @event.TenantId,
+            Data = JsonSerializer.Serialize(@event, @event.GetType(), CloudEventSerializer.Options),
+            TraceParent = CloudEventSerializer.TraceParentOf(activity),
+            TraceState = activity?.TraceStateString,
             CreatedAt = DateTimeOffset.UtcNow,
         });
         // Nudges the relay once saved; inside an explicit transaction the row shows only after the commit, so the

@@ -13,7 +13,13 @@ public static class OutboxModelBuilderExtensions
             outbox.HasKey(m => m.Id);
             outbox.Property(m => m.Id).HasColumnName("id");
             outbox.Property(m => m.Topic).HasColumnName("topic");
-            outbox.Property(m => m.CloudEvent).HasColumnName("cloud_event");
+            outbox.Property(m => m.EventId).HasColumnName("event_id");
+            outbox.Property(m => m.Time).HasColumnName("time");
+            outbox.Property(m => m.Subject).HasColumnName("subject");
+            outbox.Property(m => m.TenantId).HasColumnName("tenant_id");
+            outbox.Property(m => m.Data).HasColumnName("data").HasColumnType("json");
+            outbox.Property(m => m.TraceParent).HasColumnName("traceparent");
+            outbox.Property(m => m.TraceState).HasColumnName("tracestate");
             outbox.Property(m => m.CreatedAt).HasColumnName("created_at");
             outbox.Property(m => m.PublishedAt).HasColumnName("published_at");
             outbox.Property(m => m.Attempts).HasColumnName("attempts");

@@ -1,4 +1,3 @@
-using AgentCloud.EventBus.CloudEvents;
 using AgentCloud.EventBus.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,8 +61,8 @@ sealed partial class OutboxRelay<TContext>(
         {
             return 0;
         }
-        // The rows hold structured CloudEvent JSON already: they go out as stored, the whole batch at once.
-        await transport.PublishAsync([.. batch.Select(m => new SerializedCloudEvent(m.Topic, m.CloudEvent))], cancellationToken);
+        // The whole batch at once, each row in the envelope every event of this service has (its source: this service).
+        await transport.PublishAsync([.. batch.Select(m => m.ToCloudEvent(options.Value.AppId))], cancellationToken);
         var ids = batch.Select(m => m.Id).ToArray();
         await db.Database.ExecuteSqlAsync(
             $"UPDATE event_bus_outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY({ids})", cancellationToken);

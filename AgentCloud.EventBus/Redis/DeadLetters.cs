@@ -1,5 +1,7 @@
+using System.Text.Json;
 using AgentCloud.EventBus.CloudEvents;
 using AgentCloud.EventBus.Hosting;
+using CloudNative.CloudEvents;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -7,9 +9,16 @@ namespace AgentCloud.EventBus.Redis;
 
 public sealed record DeadLetter(string Topic, string Id, string? EventId, string? Type, string Error, int Attempts, string? FailedAt);
 
-/// <summary>Operator view of this service's dead letters: list them, and replay one to this consumer group only.</summary>
+/// <summary>This service's dead letters: moved there by the consumer, listed and replayed (to this consumer group only) by operators.</summary>
 public sealed class DeadLetters(IConnectionMultiplexer redis, Subscriptions subscriptions, IOptions<EventBusOptions> options)
 {
+    // Dead-lettering and acking in one script: a message is never both gone from the group and missing from the DLQ.
+    const string AddScript = """
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', 'event', ARGV[2], 'error', ARGV[3], 'attempts', ARGV[4],
+            'topic', ARGV[6], 'stream', KEYS[1], 'id', ARGV[1], 'group', ARGV[5], 'failed_at', ARGV[8])
+        return redis.call('XACK', KEYS[1], ARGV[5], ARGV[1])
+        """;
+
     // Replaying moves the entry atomically: it lands on the group's replay stream and leaves the dead-letter stream.
     const string ReplayScript = """
         local entry = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
@@ -26,15 +35,24 @@ public sealed class DeadLetters(IConnectionMultiplexer redis, Subscriptions subs
 
     readonly StreamKeys _keys = new(options.Value.StreamPrefix);
 
+    string Group => options.Value.AppId;
+
     public IReadOnlyCollection<string> Topics => subscriptions.Topics;
+
+    /// <summary>Moves a pending message of this group to the topic's dead-letter stream and acks it.</summary>
+    public async Task AddAsync(string stream, StreamEntry entry, string topic, string error, int attempts) =>
+        await redis.GetDatabase().ScriptEvaluateAsync(AddScript, [stream, _keys.DeadLetter(topic, Group)],
+        [
+            entry.Id, entry.IsNull ? "" : entry[StreamKeys.EventField], error, attempts, Group, topic, options.Value.MaxStreamLength,
+            DateTimeOffset.UtcNow.ToString("O"),
+        ]);
 
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(string? topic, int count)
     {
         var letters = new List<DeadLetter>();
         foreach (var t in subscriptions.Topics.Where(t => topic is null || t == topic))
         {
-            var key = _keys.DeadLetter(t, options.Value.AppId);
-            var entries = StreamReplies.Entries(key, await redis.GetDatabase().ExecuteAsync("XRANGE", key, "-", "+", "COUNT", count));
+            var entries = await redis.GetDatabase().StreamRangeAsync(_keys.DeadLetter(t, Group), "-", "+", count);
             letters.AddRange(entries.Select(e => ToDeadLetter(t, e)));
         }
         return letters;
@@ -48,10 +66,10 @@ public sealed class DeadLetters(IConnectionMultiplexer redis, Subscriptions subs
             return false;
         }
         var replayed = (long)await redis.GetDatabase().ScriptEvaluateAsync(ReplayScript,
-            [_keys.DeadLetter(topic, options.Value.AppId), _keys.Replay(topic, options.Value.AppId)], [id]);
+            [_keys.DeadLetter(topic, Group), _keys.Replay(topic, Group)], [id]);
         if (replayed == 1)
         {
-            await redis.GetSubscriber().PublishAsync(_keys.Notify(topic), "");
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(_keys.Notify(topic)), "");
         }
         return replayed == 1;
     }
@@ -59,11 +77,19 @@ public sealed class DeadLetters(IConnectionMultiplexer redis, Subscriptions subs
     static DeadLetter ToDeadLetter(string topic, StreamEntry entry)
     {
         CloudEvent? cloudEvent = null;
-        if (entry.Fields.TryGetValue("event", out var json) && json.Length > 0)
+        var json = entry[StreamKeys.EventField];
+        if (!json.IsNullOrEmpty)
         {
-            cloudEvent = CloudEventSerializer.Deserialize(json);
+            try
+            {
+                cloudEvent = CloudEventSerializer.Deserialize((ReadOnlyMemory<byte>)json);
+            }
+            catch (JsonException)
+            {
+                // Dead-lettered because it was unreadable: listed with its error, without event id and type.
+            }
         }
-        return new DeadLetter(topic, entry.Id, cloudEvent?.Id, cloudEvent?.Type, entry.Fields.GetValueOrDefault("error") ?? "",
-            int.TryParse(entry.Fields.GetValueOrDefault("attempts"), out var attempts) ? attempts : 0, entry.Fields.GetValueOrDefault("failed_at"));
+        return new DeadLetter(topic, entry.Id!, cloudEvent?.Id, cloudEvent?.Type, (string?)entry["error"] ?? "",
+            (int)entry["attempts"], entry["failed_at"]);
     }
 }

@@ -2,56 +2,59 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using AgentCloud.EventBus.CloudEvents;
 using AgentCloud.EventBus.Telemetry;
+using CloudNative.CloudEvents;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace AgentCloud.EventBus.Redis;
 
 sealed partial class RedisStreamConsumer
 {
-    async Task ProcessAsync(List<(StreamEntry Entry, int Attempt)> batch, CancellationToken cancellationToken)
+    async Task ProcessAsync(List<Delivery> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
             return;
         }
-        foreach (var (entry, _) in batch)
+        foreach (var delivery in batch)
         {
-            _owned[(entry.Stream, entry.Id)] = true;
+            _owned[delivery.Key] = true;
         }
-        var handled = new ConcurrentBag<StreamEntry>();
+        var handled = new ConcurrentBag<Delivery>();
         await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
-            async (item, token) =>
+            async (delivery, token) =>
             {
-                if (await HandleAsync(item.Entry, item.Attempt, token))
+                if (await HandleAsync(delivery, token))
                 {
-                    handled.Add(item.Entry);
+                    handled.Add(delivery);
                 }
             });
-        foreach (var stream in handled.GroupBy(e => e.Stream))
+        foreach (var stream in handled.GroupBy(d => d.Stream))
         {
-            await _commands.AckAsync(stream.Key, stream.Select(e => e.Id).ToList());
-            foreach (var entry in stream)
+            await _db.StreamAcknowledgeAsync(stream.Key, Group, [.. stream.Select(d => d.Entry.Id)]);
+            foreach (var delivery in stream)
             {
-                _owned.TryRemove((entry.Stream, entry.Id), out _);
+                _owned.TryRemove(delivery.Key, out _);
             }
         }
     }
 
     /// <summary>True when the message can be acked; false when it stays pending for a retry or was dead-lettered.</summary>
-    async Task<bool> HandleAsync(StreamEntry entry, int attempt, CancellationToken cancellationToken)
+    async Task<bool> HandleAsync(Delivery delivery, CancellationToken cancellationToken)
     {
-        if (!entry.Fields.TryGetValue("event", out var json))
+        var json = delivery.Entry.IsNull ? RedisValue.Null : delivery.Entry[StreamKeys.EventField];
+        if (json.IsNull)
         {
             return true; // trimmed from the stream (MAXLEN) before it was handled: nothing left to deliver
         }
         CloudEvent cloudEvent;
         try
         {
-            cloudEvent = CloudEventSerializer.Deserialize(json);
+            cloudEvent = CloudEventSerializer.Deserialize((ReadOnlyMemory<byte>)json);
         }
         catch (JsonException e)
         {
-            await DeadLetterAsync(entry, attempt, $"Unreadable CloudEvent: {e.Message}");
+            await DeadLetterAsync(delivery, $"Unreadable CloudEvent: {e.Message}");
             return false;
         }
 
@@ -62,25 +65,25 @@ sealed partial class RedisStreamConsumer
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            if (attempt >= _options.MaxAttempts)
+            if (delivery.Attempt >= _options.MaxAttempts)
             {
-                LogDeadLettered(e, cloudEvent.Type, cloudEvent.Id, attempt);
-                await DeadLetterAsync(entry, attempt, $"{e.GetType().FullName}: {e.Message}");
+                LogDeadLettered(e, cloudEvent.Type!, cloudEvent.Id!, delivery.Attempt);
+                await DeadLetterAsync(delivery, $"{e.GetType().FullName}: {e.Message}");
                 return false;
             }
-            var delay = _options.RetryDelay(attempt);
-            LogRetrying(e, cloudEvent.Type, cloudEvent.Id, attempt, _options.MaxAttempts, delay.TotalMilliseconds);
+            var delay = _options.RetryDelay(delivery.Attempt);
+            LogRetrying(e, cloudEvent.Type!, cloudEvent.Id!, delivery.Attempt, _options.MaxAttempts, delay.TotalMilliseconds);
             EventBusTelemetry.Retried.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", cloudEvent.Type));
-            _retries[(entry.Stream, entry.Id)] = new Retry(entry, attempt + 1, DateTimeOffset.UtcNow + delay);
+            _retries[delivery.Key] = new Retry(delivery with { Attempt = delivery.Attempt + 1 }, DateTimeOffset.UtcNow + delay);
             return false;
         }
     }
 
-    async Task DeadLetterAsync(StreamEntry entry, int attempts, string error)
+    async Task DeadLetterAsync(Delivery delivery, string error)
     {
-        var topic = _topicOf[entry.Stream];
-        await _commands.DeadLetterAsync(entry, topic, _keys.DeadLetter(topic, _options.AppId), error, attempts, _options.MaxStreamLength);
-        _owned.TryRemove((entry.Stream, entry.Id), out _);
+        var topic = _topicOf[delivery.Stream];
+        await deadLetters.AddAsync(delivery.Stream, delivery.Entry, topic, error, delivery.Attempt);
+        _owned.TryRemove(delivery.Key, out _);
         EventBusTelemetry.DeadLettered.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", topic));
     }
 

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Threading.Channels;
-using AgentCloud.EventBus.CloudEvents;
 using AgentCloud.EventBus.Hosting;
-using AgentCloud.EventBus.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,13 +9,14 @@ using StackExchange.Redis;
 namespace AgentCloud.EventBus.Redis;
 
 /// <summary>
-/// One replica's consumer: reads its group's new messages (XREADGROUP, no BLOCK in SE.Redis 1.2.6, so it sleeps until a
-/// pub/sub nudge or the idle poll), acks only after the handlers succeed, retries failures with exponential backoff by
-/// re-claiming its own pending message, claims messages another replica left pending past the visibility timeout, and
-/// dead-letters a message after <see cref="EventBusOptions.MaxAttempts"/> deliveries.
+/// One replica's consumer: reads its group's new messages (XREADGROUP; StackExchange.Redis multiplexes one connection,
+/// so it has no blocking read and the consumer sleeps until a pub/sub nudge or the idle poll), acks only after the
+/// handlers succeed, retries failures with exponential backoff by re-claiming its own pending message, claims messages
+/// another replica left pending past the visibility timeout, and dead-letters a message after
+/// <see cref="EventBusOptions.MaxAttempts"/> deliveries.
 /// </summary>
 sealed partial class RedisStreamConsumer(
-    IConnectionMultiplexer redis, EventDispatcher dispatcher, Subscriptions subscriptions,
+    IConnectionMultiplexer redis, EventDispatcher dispatcher, Subscriptions subscriptions, DeadLetters deadLetters,
     IOptions<EventBusOptions> options, ILogger<RedisStreamConsumer> logger) : BackgroundService
 {
     readonly EventBusOptions _options = options.Value;
@@ -27,9 +25,18 @@ sealed partial class RedisStreamConsumer(
     readonly ConcurrentDictionary<(string Stream, string Id), Retry> _retries = new();
     readonly ConcurrentDictionary<(string Stream, string Id), bool> _owned = new();
     readonly Dictionary<string, string> _topicOf = [];
-    StreamCommands _commands = null!;
+    IDatabase _db = null!;
+    string _consumer = "";
 
-    sealed record Retry(StreamEntry Entry, int Attempt, DateTimeOffset Due);
+    string Group => _options.AppId;
+
+    /// <summary>A message of <paramref name="Stream"/> handed to this replica, on its <paramref name="Attempt"/>th delivery.</summary>
+    readonly record struct Delivery(string Stream, StreamEntry Entry, int Attempt)
+    {
+        public (string, string) Key => (Stream, Entry.Id!);
+    }
+
+    sealed record Retry(Delivery Delivery, DateTimeOffset Due);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,16 +44,17 @@ sealed partial class RedisStreamConsumer(
         {
             return;
         }
-        var consumer = string.IsNullOrEmpty(_options.ConsumerName)
+        _consumer = string.IsNullOrEmpty(_options.ConsumerName)
             ? $"{_options.AppId}-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}"
             : _options.ConsumerName;
-        _commands = new StreamCommands(redis.GetDatabase(), _options.AppId, consumer, _options.NewGroupStartId);
+        _db = redis.GetDatabase();
         foreach (var topic in subscriptions.Topics)
         {
             _topicOf[_keys.Stream(topic)] = topic;
             _topicOf[_keys.Replay(topic, _options.AppId)] = topic;
         }
         var streams = _topicOf.Keys.ToList();
+        var newMessages = streams.Select(s => new StreamPosition(s, StreamPosition.NewMessages)).ToArray();
         var ready = false;
 
         var reclaimEvery = TimeSpan.FromMilliseconds(Math.Max(50, _options.VisibilityTimeout.TotalMilliseconds / 4));
@@ -62,11 +70,11 @@ sealed partial class RedisStreamConsumer(
                     // Inside the loop so that a Redis that is down at start-up delays the consumer instead of failing the host.
                     foreach (var topic in subscriptions.Topics)
                     {
-                        await redis.GetSubscriber().SubscribeAsync(_keys.Notify(topic), (_, _) => _wake.Writer.TryWrite(true));
+                        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_keys.Notify(topic)), (_, _) => _wake.Writer.TryWrite(true));
                     }
                     await EnsureGroupsAsync(streams);
                     ready = true;
-                    LogStarted(consumer, _options.AppId, string.Join(", ", subscriptions.Topics));
+                    LogStarted(_consumer, Group, string.Join(", ", subscriptions.Topics));
                 }
                 var worked = await RetryDueAsync(stoppingToken);
                 if (DateTimeOffset.UtcNow >= nextReclaim)
@@ -76,7 +84,7 @@ sealed partial class RedisStreamConsumer(
                 }
                 if (DateTimeOffset.UtcNow >= nextHeartbeat)
                 {
-                    await redis.GetDatabase().StringSetAsync(_keys.Heartbeat(_options.AppId, consumer), "1", _options.DeadConsumerAfter);
+                    await _db.StringSetAsync(_keys.Heartbeat(Group, _consumer), "1", _options.DeadConsumerAfter);
                     nextHeartbeat = DateTimeOffset.UtcNow + _options.DeadConsumerAfter / 3;
                 }
                 if (DateTimeOffset.UtcNow >= nextCleanup)
@@ -84,10 +92,11 @@ sealed partial class RedisStreamConsumer(
                     await RemoveDeadConsumersAsync(streams);
                     nextCleanup = DateTimeOffset.UtcNow + _options.CleanupInterval;
                 }
-                var entries = await _commands.ReadNewAsync(streams, _options.BatchSize);
-                if (entries.Count > 0)
+                var read = await _db.StreamReadGroupAsync(newMessages, Group, _consumer, _options.BatchSize);
+                var deliveries = read.SelectMany(stream => stream.Entries.Select(e => new Delivery(stream.Key!, e, 1))).ToList();
+                if (deliveries.Count > 0)
                 {
-                    await ProcessAsync(entries.Select(e => (e, 1)).ToList(), stoppingToken);
+                    await ProcessAsync(deliveries, stoppingToken);
                     continue;
                 }
                 if (!worked)
@@ -108,11 +117,19 @@ sealed partial class RedisStreamConsumer(
         }
     }
 
+    /// <summary>Creates the group (at <see cref="EventBusOptions.NewGroupStartId"/>) and the stream where missing.</summary>
     async Task EnsureGroupsAsync(IEnumerable<string> streams)
     {
         foreach (var stream in streams)
         {
-            await _commands.EnsureGroupAsync(stream);
+            try
+            {
+                await _db.StreamCreateConsumerGroupAsync(stream, Group, _options.NewGroupStartId, createStream: true);
+            }
+            catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+            {
+                // The group exists already: created by another replica or an earlier run.
+            }
         }
     }
 
@@ -156,18 +173,17 @@ sealed partial class RedisStreamConsumer(
     /// </summary>
     async Task RemoveDeadConsumersAsync(IReadOnlyList<string> streams)
     {
-        var db = redis.GetDatabase();
         foreach (var stream in streams)
         {
-            var candidates = (await _commands.ConsumersAsync(stream))
-                .Where(c => c.Pending == 0 && c.Name != _commands.Consumer && c.IdleMilliseconds >= _options.DeadConsumerAfter.TotalMilliseconds);
+            var candidates = (await _db.StreamConsumerInfoAsync(stream, Group))
+                .Where(c => c.PendingMessageCount == 0 && c.Name != _consumer && c.IdleTimeInMilliseconds >= _options.DeadConsumerAfter.TotalMilliseconds);
             foreach (var gone in candidates)
             {
-                if (await db.KeyExistsAsync(_keys.Heartbeat(_options.AppId, gone.Name)))
+                if (await _db.KeyExistsAsync(_keys.Heartbeat(Group, gone.Name)))
                 {
                     continue;
                 }
-                await _commands.DeleteConsumerAsync(stream, gone.Name);
+                await _db.StreamDeleteConsumerAsync(stream, Group, gone.Name);
                 LogConsumerRemoved(gone.Name, stream);
             }
         }
@@ -181,20 +197,17 @@ sealed partial class RedisStreamConsumer(
         {
             return false;
         }
-        var batch = new List<(StreamEntry, int)>();
-        foreach (var group in due.GroupBy(r => r.Entry.Stream))
+        var batch = new List<Delivery>();
+        foreach (var (delivery, _) in due)
         {
-            foreach (var retry in group)
+            _retries.TryRemove(delivery.Key, out _);
+            // Min-idle = the backoff: if another replica claimed it meanwhile, its idle time is short and we leave it be.
+            var claimed = await ClaimAsync(delivery.Stream, _options.RetryDelay(delivery.Attempt - 1), [delivery.Entry.Id]);
+            if (claimed.Length == 0)
             {
-                _retries.TryRemove((retry.Entry.Stream, retry.Entry.Id), out _);
-                // Min-idle = the backoff: if another replica claimed it meanwhile, its idle time is short and we leave it be.
-                var claimed = await _commands.ClaimAsync(group.Key, _options.RetryDelay(retry.Attempt - 1), [retry.Entry.Id]);
-                if (claimed.Count == 0)
-                {
-                    _owned.TryRemove((retry.Entry.Stream, retry.Entry.Id), out _);
-                }
-                batch.AddRange(claimed.Select(c => (c, retry.Attempt)));
+                _owned.TryRemove(delivery.Key, out _);
             }
+            batch.AddRange(claimed.Select(entry => delivery with { Entry = entry }));
         }
         await ProcessAsync(batch, cancellationToken);
         return true;
@@ -205,30 +218,36 @@ sealed partial class RedisStreamConsumer(
         var any = false;
         foreach (var stream in streams)
         {
-            var stale = (await _commands.PendingAsync(stream, _options.VisibilityTimeout, _options.BatchSize))
-                .Where(p => !_owned.ContainsKey((stream, p.Id)))
+            var stale = (await _db.StreamPendingMessagesAsync(stream, Group, _options.BatchSize, RedisValue.Null,
+                    minIdleTimeInMs: (long)_options.VisibilityTimeout.TotalMilliseconds))
+                .Where(p => !_owned.ContainsKey((stream, p.MessageId!)))
                 .ToList();
             if (stale.Count == 0)
             {
                 continue;
             }
-            var deliveries = stale.ToDictionary(p => p.Id, p => p.Deliveries);
-            var claimed = await _commands.ClaimAsync(stream, _options.VisibilityTimeout, stale.Select(p => p.Id).ToList());
-            LogReclaimed(claimed.Count, stream, string.Join(", ", stale.Select(p => p.Consumer).Distinct()));
-            var batch = new List<(StreamEntry, int)>();
+            var deliveries = stale.ToDictionary(p => (string)p.MessageId!, p => p.DeliveryCount);
+            var claimed = await ClaimAsync(stream, _options.VisibilityTimeout, [.. stale.Select(p => p.MessageId)]);
+            LogReclaimed(claimed.Length, stream, string.Join(", ", stale.Select(p => p.ConsumerName).Distinct()));
+            var batch = new List<Delivery>();
             foreach (var entry in claimed)
             {
-                var attempt = (int)deliveries[entry.Id] + 1;
-                if (attempt > _options.MaxAttempts)
+                var delivery = new Delivery(stream, entry, deliveries[entry.Id!] + 1);
+                if (delivery.Attempt > _options.MaxAttempts)
                 {
-                    await DeadLetterAsync(entry, attempt - 1, $"Delivered {attempt - 1} times without an ack (consumers stopped before finishing).");
+                    await DeadLetterAsync(delivery with { Attempt = delivery.Attempt - 1 },
+                        $"Delivered {delivery.Attempt - 1} times without an ack (consumers stopped before finishing).");
                     continue;
                 }
-                batch.Add((entry, attempt));
+                batch.Add(delivery);
             }
             await ProcessAsync(batch, cancellationToken);
             any = true;
         }
         return any;
     }
+
+    /// <summary>Takes over messages idle at least <paramref name="minIdle"/>; entries trimmed meanwhile come back empty (or not at all).</summary>
+    Task<StreamEntry[]> ClaimAsync(string stream, TimeSpan minIdle, RedisValue[] ids) =>
+        _db.StreamClaimAsync(stream, Group, _consumer, (long)minIdle.TotalMilliseconds, ids);
 }

@@ -1,6 +1,7 @@
 using AgentCloud.EventBus.CloudEvents;
 using AgentCloud.EventBus.Hosting;
 using AgentCloud.EventBus.Telemetry;
+using CloudNative.CloudEvents;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -15,17 +16,18 @@ sealed class RedisStreamTransport(IConnectionMultiplexer redis, IOptions<EventBu
     /// All XADDs go out pipelined on the one connection (StackExchange.Redis keeps their order), then one nudge per
     /// topic: a batch costs about one round trip, not one per event.
     /// </summary>
-    public async Task PublishAsync(IReadOnlyList<SerializedCloudEvent> events, CancellationToken cancellationToken)
+    public async Task PublishAsync(IReadOnlyList<CloudEvent> events, CancellationToken cancellationToken)
     {
         var database = redis.GetDatabase();
         var added = events
-            .Select(e => database.ExecuteAsync("XADD", _keys.Stream(e.Topic), "MAXLEN", "~", options.Value.MaxStreamLength, "*", "event", e.Json))
+            .Select(e => database.StreamAddAsync(_keys.Stream(e.Type!), StreamKeys.EventField, CloudEventSerializer.Serialize(e),
+                maxLength: options.Value.MaxStreamLength, useApproximateMaxLength: true))
             .ToArray();
         await Task.WhenAll(added);
         var subscriber = redis.GetSubscriber();
-        foreach (var topic in events.GroupBy(e => e.Topic))
+        foreach (var topic in events.GroupBy(e => e.Type!))
         {
-            await subscriber.PublishAsync(_keys.Notify(topic.Key), "", CommandFlags.FireAndForget);
+            await subscriber.PublishAsync(RedisChannel.Literal(_keys.Notify(topic.Key)), "", CommandFlags.FireAndForget);
             EventBusTelemetry.Published.Add(topic.Count(), new KeyValuePair<string, object?>("messaging.destination.name", topic.Key));
         }
     }

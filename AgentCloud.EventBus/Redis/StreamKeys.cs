@@ -8,6 +8,9 @@ namespace AgentCloud.EventBus.Redis;
 /// </summary>
 public sealed record StreamKeys(string Prefix)
 {
+    /// <summary>The entry field that holds the CloudEvent JSON (topic and dead-letter streams alike).</summary>
+    public const string EventField = "event";
+
     public string Stream(string topic) => Prefix + topic;
 
     public string Replay(string topic, string group) => $"{Prefix}{topic}:replay:{group}";

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using AgentCloud.EventBus.CloudEvents;
+using CloudNative.CloudEvents;
 
 namespace AgentCloud.EventBus.Telemetry;
 
@@ -20,15 +21,16 @@ public static class EventBusTelemetry
     public static readonly Counter<long> Duplicates = Meter.CreateCounter<long>("eventbus.events.duplicates", "{event}");
     public static readonly Histogram<double> HandlerDuration = Meter.CreateHistogram<double>("eventbus.handler.duration", "ms");
 
-    public static Activity? StartPublish(string topic) =>
-        Source.StartActivity($"publish {topic}", ActivityKind.Producer)?
+    public static Activity? StartPublish(string topic, ActivityContext parent = default) =>
+        Source.StartActivity($"publish {topic}", ActivityKind.Producer, parent)?
             .SetTag("messaging.system", "agentcloud.eventbus")
             .SetTag("messaging.destination.name", topic);
 
     /// <summary>Continues the publisher's trace: the parent is the <c>traceparent</c> carried in the event.</summary>
     public static Activity? StartProcess(CloudEvent cloudEvent, string consumerGroup)
     {
-        ActivityContext.TryParse(cloudEvent.TraceParent, cloudEvent.TraceState, isRemote: true, out var parent);
+        ActivityContext.TryParse((string?)cloudEvent[CloudEventSerializer.TraceParent], (string?)cloudEvent[CloudEventSerializer.TraceState],
+            isRemote: true, out var parent);
         return Source.StartActivity($"process {cloudEvent.Type}", ActivityKind.Consumer, parent)?
             .SetTag("messaging.system", "agentcloud.eventbus")
             .SetTag("messaging.destination.name", cloudEvent.Type)

@@ -2,7 +2,7 @@ namespace AgentCloud.ServiceDefaults.Secrets;
 
 /// <summary>
 /// Dapr's secrets building block, as an interface: the local transport reads configuration and the AppHost's secrets
-/// file; a Dapr transport can read the sidecar's <c>/v1.0/secrets/{store}/{key}</c>. Values never reach logs or traces.
+/// file; the Dapr transport asks the sidecar's secrets API through DaprClient. Values never reach logs or traces.
 /// </summary>
 public interface ISecretStore
 {

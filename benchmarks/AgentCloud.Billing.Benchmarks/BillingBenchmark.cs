@@ -58,7 +58,7 @@ static class BillingBenchmark
         HttpPairs? service = null;
         if (http)
         {
-            service = HttpPairs.Start(connectionString, infrastructure.Redis.ConnectionString, levels.Max());
+            service = HttpPairs.Start(connectionString, infrastructure.RedisConnectionString, levels.Max());
             await service.WaitHealthyAsync();
         }
 
@@ -67,7 +67,7 @@ static class BillingBenchmark
         foreach (var concurrency in levels)
         {
             Func<Task<double>> Loop(Func<int, long, Task> operation) => () => LoadRunner.RunAsync(concurrency, warmup, duration, operation);
-            var pgbench = new PgBench(infrastructure.Postgres, "billingbench", concurrency);
+            var pgbench = new PgBench(infrastructure, "billingbench", concurrency);
             var workloads = new List<(string Name, Func<Task<double>> Measure)>
             {
                 (RawHot, () => pgbench.RunAsync(1, duration)),

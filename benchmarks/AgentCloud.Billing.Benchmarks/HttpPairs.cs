@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using AgentCloud.Contracts.Billing;
-using AgentCloud.Hosting.Machine;
+using AgentCloud.LocalServers;
 using AgentCloud.ServiceDefaults.Auth;
 
 namespace AgentCloud.Billing.Benchmarks;

@@ -1,7 +1,6 @@
 using AgentCloud.Billing.Infrastructure;
 using AgentCloud.EventBus.Outbox;
-using AgentCloud.Hosting.Machine;
-using AgentCloud.Hosting.Orchestration;
+using AgentCloud.LocalServers;
 using AgentCloud.ServiceDefaults.Data;
 using Npgsql;
 
@@ -10,36 +9,43 @@ namespace AgentCloud.Billing.Benchmarks;
 /// <summary>A throw-away PostgreSQL (and redis-server for the HTTP service) from the machine's binaries, on free ports.</summary>
 sealed class Infrastructure : IAsyncDisposable
 {
-    readonly List<ManagedProcess> _processes = [];
     readonly string _folder = Path.Combine(Path.GetTempPath(), $"billing-bench-{Guid.NewGuid():N}"[..26]);
+    LocalProcess _postgres = null!;
+    LocalProcess _redis = null!;
 
-    public PostgresCluster Postgres { get; private set; } = null!;
+    public int PostgresPort { get; } = FreePort.Next();
 
-    public RedisInstance Redis { get; private set; } = null!;
+    public string PostgresPassword { get; private set; } = "";
+
+    public string RedisConnectionString { get; private set; } = "";
 
     public static async Task<Infrastructure> StartAsync(bool durable)
     {
         var infrastructure = new Infrastructure();
         Directory.CreateDirectory(infrastructure._folder);
         File.SetUnixFileMode(infrastructure._folder, (UnixFileMode)0b111_001_001);
-        infrastructure.Postgres = new PostgresCluster(Path.Combine(infrastructure._folder, "postgres"), FreePort.Next(), ephemeral: !durable);
-        infrastructure.Redis = new RedisInstance(Path.Combine(infrastructure._folder, "redis"), FreePort.Next());
-        await infrastructure.Postgres.InitializeAsync(Console.WriteLine, CancellationToken.None);
-        await infrastructure.Redis.InitializeAsync(Console.WriteLine, CancellationToken.None);
-        var (pgFile, pgArgs) = infrastructure.Postgres.ServerCommand();
-        infrastructure._processes.Add(ManagedProcess.Start(pgFile, pgArgs, new ResourceLog("postgres", null), stopSignal: Signals.SIGINT));
-        var (redisFile, redisArgs) = infrastructure.Redis.ServerCommand();
-        infrastructure._processes.Add(ManagedProcess.Start(redisFile, redisArgs, new ResourceLog("redis", null)));
-        await WaitAsync(() => infrastructure.Postgres.IsReadyAsync(CancellationToken.None));
-        await WaitAsync(() => infrastructure.Redis.IsReadyAsync(CancellationToken.None));
+        var postgres = new LocalPostgres(Path.Combine(infrastructure._folder, "postgres"), ephemeral: !durable);
+        postgres.Initialize();
+        infrastructure.PostgresPassword = postgres.Password();
+        infrastructure._postgres = LocalProcess.Start(postgres.Server(infrastructure.PostgresPort.ToString(), diesWithParent: true));
+
+        LocalRedis.Package.Ensure();
+        var redisPort = FreePort.Next();
+        infrastructure._redis = LocalProcess.Start(new LocalRedis(Path.Combine(infrastructure._folder, "redis")).Server(redisPort.ToString(), diesWithParent: true));
+        infrastructure.RedisConnectionString = $"127.0.0.1:{redisPort}";
+
+        await WaitAsync(() => LocalPostgres.IsReadyAsync(infrastructure.ConnectionString("postgres"), CancellationToken.None));
+        await WaitAsync(() => LocalRedis.IsReadyAsync(redisPort, CancellationToken.None));
         return infrastructure;
     }
+
+    public string ConnectionString(string database) => LocalPostgres.ConnectionString(PostgresPort, PostgresPassword, database);
 
     /// <summary>A fresh database with billing's migrations applied (the service's own scripts and the event bus's).</summary>
     public async Task<string> CreateBillingDatabaseAsync(string name)
     {
-        await Postgres.CreateDatabaseAsync(name, CancellationToken.None);
-        var connectionString = Postgres.ConnectionString(name);
+        await LocalPostgres.CreateDatabaseAsync(ConnectionString("postgres"), name, CancellationToken.None);
+        var connectionString = ConnectionString(name);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await new SqlMigrationRunner(dataSource, typeof(BillingDbContext).Assembly).Include(typeof(OutboxMessage).Assembly).ApplyAsync();
         return connectionString;
@@ -60,7 +66,7 @@ sealed class Infrastructure : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Task.WhenAll(_processes.Select(p => p.StopAsync(TimeSpan.FromSeconds(5))));
+        await Task.WhenAll(_postgres.StopAsync(TimeSpan.FromSeconds(5)), _redis.StopAsync(TimeSpan.FromSeconds(5)));
         Directory.Delete(_folder, recursive: true);
     }
 }

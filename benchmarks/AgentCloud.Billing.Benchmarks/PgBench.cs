@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using AgentCloud.Hosting.Machine;
+using AgentCloud.LocalServers;
 
 namespace AgentCloud.Billing.Benchmarks;
 
 /// <summary>The same raw UPDATE loop driven by PostgreSQL's own pgbench (C client, prepared statements): the server's ceiling.</summary>
-sealed partial class PgBench(PostgresCluster postgres, string database, int concurrency)
+sealed partial class PgBench(Infrastructure infrastructure, string database, int concurrency)
 {
-    readonly string _pgbench = Path.Combine(PostgresCluster.FindBinDirectory()!, "pgbench");
+    readonly string _pgbench = Path.Combine(LocalPostgres.FindBinDirectory()!, "pgbench");
 
     public async Task<double> RunAsync(int rows, TimeSpan duration)
     {
@@ -22,11 +22,11 @@ sealed partial class PgBench(PostgresCluster postgres, string database, int conc
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
-                Environment = { ["PGPASSWORD"] = postgres.Password },
+                Environment = { ["PGPASSWORD"] = infrastructure.PostgresPassword },
             };
             foreach (var argument in new[]
             {
-                "-h", "127.0.0.1", "-p", postgres.Port.ToString(CultureInfo.InvariantCulture), "-U", PostgresCluster.User, "-n",
+                "-h", "127.0.0.1", "-p", infrastructure.PostgresPort.ToString(CultureInfo.InvariantCulture), "-U", LocalPostgres.User, "-n",
                 "-M", "prepared", "-c", concurrency.ToString(CultureInfo.InvariantCulture), "-j", "2",
                 "-T", ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture), "-f", script, database,
             })

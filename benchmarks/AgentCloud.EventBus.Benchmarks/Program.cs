@@ -1,8 +1,7 @@
 using AgentCloud.EventBus.Abstractions;
 using AgentCloud.EventBus.Benchmarks;
 using AgentCloud.EventBus.CloudEvents;
-using AgentCloud.Hosting.Machine;
-using AgentCloud.Hosting.Orchestration;
+using AgentCloud.LocalServers;
 using AgentCloud.ServiceDefaults.Data;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,22 +17,21 @@ var withInbox = bool.Parse(arguments.GetValueOrDefault("inbox", "true"));
 
 var folder = Directory.CreateTempSubdirectory("eventbus-bench-").FullName;
 File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101); // postgres runs as its own user and must traverse it
-var redis = new RedisInstance(Path.Combine(folder, "redis"), FreePort.Next());
-var postgres = new PostgresCluster(Path.Combine(folder, "postgres"), FreePort.Next(), ephemeral: true);
-await redis.InitializeAsync(Console.WriteLine, CancellationToken.None);
-var processes = new List<ManagedProcess>();
-var (redisFile, redisArguments) = redis.ServerCommand();
-processes.Add(ManagedProcess.Start(redisFile, redisArguments, new ResourceLog("redis", null)));
+var (redisPort, postgresPort) = (FreePort.Next(), FreePort.Next());
+LocalRedis.Package.Ensure();
+var servers = new List<LocalProcess> { LocalProcess.Start(new LocalRedis(Path.Combine(folder, "redis")).Server(redisPort.ToString(), diesWithParent: true)) };
+var postgres = new LocalPostgres(Path.Combine(folder, "postgres"), ephemeral: true);
+string PostgresConnectionString(string database) => LocalPostgres.ConnectionString(postgresPort, postgres.Password(), database);
 if (withInbox)
 {
-    await postgres.InitializeAsync(Console.WriteLine, CancellationToken.None);
-    var (pgFile, pgArguments) = postgres.ServerCommand();
-    processes.Add(ManagedProcess.Start(pgFile, pgArguments, new ResourceLog("postgres", null), stopSignal: Signals.SIGINT));
+    postgres.Initialize();
+    servers.Add(LocalProcess.Start(postgres.Server(postgresPort.ToString(), diesWithParent: true)));
 }
 
 try
 {
-    while (!await redis.IsReadyAsync(CancellationToken.None) || (withInbox && !await postgres.IsReadyAsync(CancellationToken.None)))
+    while (!await LocalRedis.IsReadyAsync(redisPort, CancellationToken.None)
+        || (withInbox && !await LocalPostgres.IsReadyAsync(PostgresConnectionString("postgres"), CancellationToken.None)))
     {
         await Task.Delay(50);
     }
@@ -45,8 +43,8 @@ try
         await host.StartAsync();
         var figures = await Scenario.RunAsync(host.Services.GetRequiredService<IEventBus>(), host.Services.GetRequiredService<Recorder>(), events, rate, seconds);
         report.Add(Scenario.Describe("Redis Streams transport, handler without inbox:", figures));
-        var xadd50 = await RedisBenchmark.XaddAsync(redis.Port, 200_000, 50, payloadBytes);
-        var xadd1 = await RedisBenchmark.XaddAsync(redis.Port, 50_000, 1, payloadBytes);
+        var xadd50 = await RedisBenchmark.XaddAsync(redisPort, 200_000, 50, payloadBytes);
+        var xadd1 = await RedisBenchmark.XaddAsync(redisPort, 50_000, 1, payloadBytes);
         report.Add($"""
             redis-benchmark XADD (same server, {payloadBytes}-byte field): {xadd50:N0} req/s with 50 clients, {xadd1:N0} req/s with 1 client
               Ratio: our published-to-handled rate is {figures.Throughput / xadd50:P0} of XADD with 50 clients, {figures.Throughput / xadd1:P0} with 1 client
@@ -56,8 +54,8 @@ try
 
     if (withInbox)
     {
-        await postgres.CreateDatabaseAsync("bench", CancellationToken.None);
-        using var host = BuildHost("bench-inbox", postgres.ConnectionString("bench"));
+        await LocalPostgres.CreateDatabaseAsync(PostgresConnectionString("postgres"), "bench", CancellationToken.None);
+        using var host = BuildHost("bench-inbox", PostgresConnectionString("bench"));
         await host.StartAsync();
         var figures = await Scenario.RunAsync(host.Services.GetRequiredService<IEventBus>(), host.Services.GetRequiredService<Recorder>(), events / 4, rate, seconds);
         report.Add(Scenario.Describe("Redis Streams transport, handler writing a row through the Postgres inbox (one transaction per event):", figures));
@@ -72,10 +70,7 @@ try
 }
 finally
 {
-    foreach (var process in processes)
-    {
-        await process.StopAsync(TimeSpan.FromSeconds(5));
-    }
+    await Task.WhenAll(servers.Select(server => server.StopAsync(TimeSpan.FromSeconds(5))));
     Directory.Delete(folder, recursive: true);
 }
 
@@ -85,7 +80,7 @@ IHost BuildHost(string appId, string? database)
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     {
-        ["ConnectionStrings:redis"] = redis.ConnectionString,
+        ["ConnectionStrings:redis"] = $"127.0.0.1:{redisPort}",
         ["ConnectionStrings:benchdb"] = database,
         ["EventBus:AppId"] = appId,
         ["EventBus:StreamPrefix"] = $"{appId}:", // each scenario its own streams: a new group would otherwise read the last one's events

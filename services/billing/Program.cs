@@ -1,6 +1,7 @@
 using AgentCloud.Billing.Apis;
 using AgentCloud.Billing.Extensions;
 using AgentCloud.EventBus.Admin;
+using AgentCloud.EventBus.Dapr;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +16,7 @@ app.MapCostsApi();
 app.MapHoldsApi();
 app.MapLedgerApi();
 app.MapEventBusAdminApi();
+app.MapEventBusDaprEndpoints(); // with EventBus__Transport=dapr: its subscriptions, for the sidecar
 
 app.Run();
 

@@ -1,76 +1,92 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
-using AgentCloud.Hosting.Machine;
-using AgentCloud.Hosting.Orchestration;
+using System.Runtime.InteropServices;
+using AgentCloud.LocalServers;
 
 namespace AgentCloud.AppHost.Tests;
 
-/// <summary>The AppHost as a user runs it: a real process, on free ports, in a given state folder.</summary>
+/// <summary>
+/// The AppHost as a user runs it: a real process (what <c>dotnet run</c> starts), with the launch profile's settings
+/// on free ports, in a given state folder. Every process of the run (DCP, the dashboard, PostgreSQL, redis-server, the
+/// services) inherits a marker in its environment or works in the state folder, so the test can find them all, and
+/// check they are gone.
+/// </summary>
 sealed class AppHostProcess : IDisposable
 {
-    static readonly string[] ResourceNames = ["postgres", "redis", "agents", "tool-gateway", "credentials", "triggers", "billing", "web"];
     readonly Process _process;
-    readonly ResourceLog _log = new("apphost", null);
+    readonly ConcurrentQueue<string> _output = new();
+    readonly string _marker;
+    readonly string _stateFolder;
 
-    AppHostProcess(Process process) => _process = process;
+    AppHostProcess(Process process, string marker, string stateFolder)
+    {
+        _process = process;
+        _marker = marker;
+        _stateFolder = stateFolder;
+    }
 
-    public string Output => string.Join('\n', _log.Recent());
+    /// <summary>The processes of this run that are alive now.</summary>
+    public IReadOnlyList<RunProcess> Processes => RunProcess.Of(_marker, _stateFolder);
 
-    public int Pid => _process.Id;
+    public string Output => string.Join('\n', _output);
+
+    public int ExitCode => _process.ExitCode;
 
     public static AppHostProcess Start(string stateFolder)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "exec", typeof(Program).Assembly.Location, $"--StateFolder={stateFolder}" }
-            .Concat(ResourceNames.Select(name => $"--Ports:{name}=0")))
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "exec", typeof(Extensions).Assembly.Location, $"--StateFolder={stateFolder}", "--DcpPublisher:RandomizePorts=true" })
         {
             start.ArgumentList.Add(argument);
         }
-        var process = Process.Start(start)!;
-        var host = new AppHostProcess(process);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) host._log.Write(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) host._log.Write(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        // What Properties/launchSettings.json gives `dotnet run`, on free ports.
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}";
+        start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort.Next()}";
+        start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort.Next()}";
+        start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+        var marker = Guid.NewGuid().ToString("N");
+        start.Environment["AGENTCLOUD_TEST_RUN"] = marker;
+
+        var host = new AppHostProcess(new Process { StartInfo = start }, marker, stateFolder);
+        host._process.OutputDataReceived += (_, e) => { if (e.Data is not null) host._output.Enqueue(e.Data); };
+        host._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) host._output.Enqueue(e.Data); };
+        host._process.Start();
+        host._process.BeginOutputReadLine();
+        host._process.BeginErrorReadLine();
         return host;
     }
 
-    /// <summary>Waits until resources.json says every resource runs; returns name → pid.</summary>
-    public async Task<Dictionary<string, int>> WaitUntilRunningAsync(string stateFolder, TimeSpan timeout)
+    /// <summary>Waits for the AppHost's "AgentCloud is up" note (every service healthy); returns the run's processes.</summary>
+    public async Task<IReadOnlyList<RunProcess>> WaitUntilUpAsync(TimeSpan timeout)
     {
-        var file = Path.Combine(stateFolder, "resources.json");
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout)
+        while (!Output.Contains("AgentCloud is up"))
         {
             if (_process.HasExited)
             {
                 throw new InvalidOperationException($"The AppHost exited with {_process.ExitCode}:\n{Output}");
             }
-            if (File.Exists(file) && Output.Contains("resources healthy"))
+            if (deadline.Elapsed > timeout)
             {
-                var resources = JsonSerializer.Deserialize<JsonElement[]>(await File.ReadAllTextAsync(file))!;
-                if (resources.Length == ResourceNames.Length && resources.All(r => r.GetProperty("state").GetString() == "Running"))
-                {
-                    return resources.ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("pid").GetInt32());
-                }
+                throw new TimeoutException($"The AppHost did not bring everything up in {timeout}:\n{Output}");
             }
-            await Task.Delay(200);
+            await Task.Delay(250);
         }
-        throw new TimeoutException($"The AppHost did not bring everything up in {timeout}:\n{Output}");
+        return Processes;
     }
 
-    public void Signal(int signal) => Signals.Send(Pid, signal);
+    public void Signal(PosixSignal signal) => LocalProcess.Signal(_process.Id, signal);
+
+    /// <summary>kill -9 of the AppHost process alone (not its children).</summary>
+    public void Kill() => _process.Kill(entireProcessTree: false);
 
     /// <summary>
     /// Ctrl+C, as far as this environment allows: a background job of a non-interactive shell (as CI may run us) starts
     /// with SIGINT ignored, the AppHost inherits that, and then only SIGTERM (the same stop path) can reach it.
     /// </summary>
-    public static int InterruptSignal => SignalIgnoredHere(Signals.SIGINT) ? Signals.SIGTERM : Signals.SIGINT;
+    public static PosixSignal InterruptSignal => SignalIgnoredHere(2) ? PosixSignal.SIGTERM : PosixSignal.SIGINT;
 
     static bool SignalIgnoredHere(int signal) =>
         File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) is { } line
@@ -89,8 +105,6 @@ sealed class AppHostProcess : IDisposable
             return false;
         }
     }
-
-    public int ExitCode => _process.ExitCode;
 
     public void Dispose()
     {

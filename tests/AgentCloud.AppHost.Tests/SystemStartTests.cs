@@ -1,5 +1,6 @@
 using System.Net;
-using AgentCloud.Hosting.Orchestration;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Npgsql;
 using Xunit;
 
@@ -10,14 +11,26 @@ public sealed class SystemStartTests(SystemFixture system)
 {
     public static readonly TheoryData<string> Projects = new(["agents", "tool-gateway", "credentials", "triggers", "billing", "web"]);
 
-    [Fact]
-    public void All_eight_resources_are_running()
-    {
-        var resources = system.App.Resources;
+    static readonly string[] Databases = ["agentsdb", "toolsdb", "credentialsdb", "triggersdb", "billingdb"];
 
-        Assert.Equal(["agents", "billing", "credentials", "postgres", "redis", "tool-gateway", "triggers", "web"], resources.Select(r => r.Name).Order());
-        Assert.All(resources, r => Assert.Equal(ResourceState.Running, r.State));
-        Assert.All(resources, r => Assert.NotNull(r.Pid));
+    [Fact]
+    public void Every_resource_is_running_and_the_cluster_was_initialised_once()
+    {
+        string[] processes = ["agents", "billing", "credentials", "postgres", "redis", "tool-gateway", "triggers", "web"];
+        foreach (var name in processes.Concat(Databases))
+        {
+            Assert.True(system.App.ResourceNotifications.TryGetCurrentState(name, out var resource), name);
+            Assert.Equal(KnownResourceStates.Running, resource.Snapshot.State?.Text);
+            Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, resource.Snapshot.HealthStatus);
+        }
+        foreach (var name in processes)
+        {
+            system.App.ResourceNotifications.TryGetCurrentState(name, out var resource);
+            Assert.Contains(resource!.Snapshot.Properties, p => p.Name.EndsWith(".pid", StringComparison.Ordinal) && p.Value is not null);
+        }
+        Assert.True(system.App.ResourceNotifications.TryGetCurrentState("postgres-init", out var init));
+        Assert.Equal(KnownResourceStates.Finished, init.Snapshot.State?.Text);
+        Assert.Equal(0, init.Snapshot.ExitCode);
     }
 
     [Theory]
@@ -52,7 +65,7 @@ public sealed class SystemStartTests(SystemFixture system)
     [InlineData("billingdb", "token_accounts")]
     public async Task Each_service_migrated_its_own_database(string database, string table)
     {
-        await using var connection = new NpgsqlConnection(system.App.GetConnectionString(database));
+        await using var connection = new NpgsqlConnection(await system.App.GetConnectionStringAsync(database));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT to_regclass(@t)::text", connection);
         command.Parameters.AddWithValue("t", table);
@@ -63,8 +76,19 @@ public sealed class SystemStartTests(SystemFixture system)
     [Fact]
     public void The_secrets_file_is_private_to_its_owner()
     {
-        var file = Path.Combine(system.App.Context.StateFolder, "secrets.json");
+        var file = Path.Combine(system.StateFolder, "secrets.json");
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+    }
+
+    [Fact]
+    public async Task The_postgres_password_is_private_and_kept_beside_its_data()
+    {
+        var file = Path.Combine(system.StateFolder, "postgres", "password");
+        var connection = new NpgsqlConnectionStringBuilder(await system.App.GetConnectionStringAsync("agentsdb"));
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal((await File.ReadAllTextAsync(file)).Trim(), connection.Password);
+        Assert.True(File.Exists(Path.Combine(system.StateFolder, "postgres", "data", "PG_VERSION")));
     }
 }

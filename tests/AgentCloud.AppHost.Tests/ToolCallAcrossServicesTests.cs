@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AgentCloud.Contracts.Tools;
 using AgentCloud.Testing;
+using Aspire.Hosting.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +15,7 @@ namespace AgentCloud.AppHost.Tests;
 /// <summary>
 /// One tool call through the real services, as a new tenant's owner: agents signs in and resolves permissions, the gateway
 /// validates, holds tokens at billing, reads the credential from the vault, calls the target, commits, and a retry of
-/// the same tool call id changes nothing.
+/// the same tool call id changes nothing. The dashboard shows the call as one trace across the four services.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class ToolCallAcrossServicesTests(SystemFixture system) : IAsyncLifetime
@@ -77,6 +79,31 @@ public sealed class ToolCallAcrossServicesTests(SystemFixture system) : IAsyncLi
         Assert.Equal(0, result.TokensCharged);
         Assert.Empty(_targetCalls);
         Assert.Equal(0, await BalanceAsync(tenant.Billing, tenant.Id));
+    }
+
+    [Fact]
+    public async Task A_tool_call_is_one_trace_across_four_services_with_postgres_and_redis_spans()
+    {
+        var tenant = await NewTenantAsync();
+        await Ok(tenant.Billing.PostAsJsonAsync($"/tokens/add/{tenant.Id}", new { amount = 10, idempotencyKey = Guid.NewGuid().ToString() }));
+        var credentialId = await tenant.StoreTargetTokenAsync();
+
+        ActivityTraceId traceId;
+        using (var call = new Activity("test: tool call").SetIdFormat(ActivityIdFormat.W3C).Start()) // sent as traceparent
+        {
+            traceId = call.TraceId;
+            var result = await tenant.InvokeAsync("http_request", tenant.HttpCall(credentialId, $"{_target.Urls.First()}/orders"));
+            Assert.True(result.Status == "succeeded", JsonSerializer.Serialize(result));
+        }
+
+        string[] services = ["agents", "billing", "credentials", "tool-gateway"];
+        var trace = await DashboardTrace.WaitAsync(system.Dashboard, traceId,
+            t => t.Services.IsSupersetOf(services) && t.HasDatabaseSpan("postgresql") && t.HasDatabaseSpan("redis"),
+            TimeSpan.FromSeconds(30));
+
+        Assert.True(trace.Services.IsSupersetOf(services), $"services in the trace: {string.Join(", ", trace.Services)}\n{trace}");
+        Assert.True(trace.HasDatabaseSpan("postgresql"), $"no Npgsql span in the trace:\n{trace}");
+        Assert.True(trace.HasDatabaseSpan("redis"), $"no Redis span in the trace:\n{trace}");
     }
 
     /// <summary>A new tenant signed up through agents, whose owner allows HTTP requests to the loopback network.</summary>

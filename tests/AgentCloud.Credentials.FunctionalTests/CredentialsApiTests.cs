@@ -227,12 +227,12 @@ public sealed class CredentialsApiTests(CredentialsFactory factory) : IClassFixt
 
         // Triggers and tool-gateway hear of it through the outbox, in the same transaction; ids only, never the secret.
         var connection = factory.DatabaseConnectionString;
-        Assert.Equal(1, await Vault.CountAsync(connection, $"SELECT count(*) FROM event_bus_outbox WHERE topic = 'CredentialRotated' AND cloud_event LIKE '%{id}%'"));
-        Assert.Equal(1, await Vault.CountAsync(connection, $"SELECT count(*) FROM event_bus_outbox WHERE topic = 'CredentialDeleted' AND cloud_event LIKE '%{id}%'"));
-        Assert.Equal(0, await Vault.CountAsync(connection, "SELECT count(*) FROM event_bus_outbox WHERE strpos(cloud_event, @a) > 0 OR strpos(cloud_event, @b) > 0",
+        Assert.Equal(1, await Vault.CountAsync(connection, $"SELECT count(*) FROM event_bus_outbox WHERE topic = 'CredentialRotated' AND data::text LIKE '%{id}%'"));
+        Assert.Equal(1, await Vault.CountAsync(connection, $"SELECT count(*) FROM event_bus_outbox WHERE topic = 'CredentialDeleted' AND data::text LIKE '%{id}%'"));
+        Assert.Equal(0, await Vault.CountAsync(connection, "SELECT count(*) FROM event_bus_outbox o WHERE strpos(o::text, @a) > 0 OR strpos(o::text, @b) > 0",
             ("a", first), ("b", second)));
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (await Vault.CountAsync(connection, $"SELECT count(*) FROM event_bus_outbox WHERE cloud_event LIKE '%{id}%' AND published_at IS NULL") > 0)
+        while (await Vault.CountAsync(connection, $"SELECT count(*) FROM event_bus_outbox WHERE data::text LIKE '%{id}%' AND published_at IS NULL") > 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "the outbox relay did not publish the events");
             await Task.Delay(100);

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Globalization;
 using AgentCloud.EventBus.Outbox;
 using AgentCloud.EventBus.TestConsumer;
 using AgentCloud.EventBus.Tests.Support;
 using AgentCloud.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Xunit;
 
 namespace AgentCloud.EventBus.Tests;
@@ -108,12 +110,58 @@ public sealed class OutboxInboxTests
         var runner = app.Services.GetRequiredService<SqlMigrationRunner>();
         runner.Include(typeof(OutboxMessage).Assembly); // a second Include of the same scripts changes nothing
 
-        Assert.Equal(["0001_effects", "eventbus_0001_outbox_inbox"], runner.Scripts.Select(s => s.Version));
-        Assert.Equal(["0001_effects", "eventbus_0001_outbox_inbox"], await runner.ApplyAsync());
+        string[] scripts = ["0001_effects", "eventbus_0001_outbox_inbox", "eventbus_0002_outbox_event_parts"];
+        Assert.Equal(scripts, runner.Scripts.Select(s => s.Version));
+        Assert.Equal(scripts, await runner.ApplyAsync());
         Assert.Empty(await runner.ApplyAsync());
         Assert.Throws<InvalidOperationException>(() => runner.Include(typeof(OutboxMessage).Assembly));
         await app.DisposeAsync();
-        Assert.Equal(2, await Probes.ScalarAsync(database, "SELECT count(*) FROM schema_history"));
+        Assert.Equal(3, await Probes.ScalarAsync(database, "SELECT count(*) FROM schema_history"));
+    }
+
+    [Fact]
+    public async Task An_event_staged_before_the_outbox_kept_parts_is_converted_and_published_like_any_other()
+    {
+        var settings = await (await TestSettings.ForRedisAsync()).WithDatabaseAsync();
+        var database = settings["ConnectionStrings:effectsdb"]!;
+        var now = DateTimeOffset.UtcNow;
+        var @event = new WorkRequested("staged-as-json") { TenantId = "t-9", Subject = "s-9", Time = now.AddTicks(-(now.Ticks % 10)) }; // µs, as timestamptz
+        // A database as the previous version left it: scripts up to eventbus_0001 applied, a row holding CloudEvent JSON.
+        var app = TestApp.Build(settings);
+        var runner = app.Services.GetRequiredService<SqlMigrationRunner>();
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var setUp = new NpgsqlCommand("CREATE TABLE schema_history (version text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())", connection);
+            await setUp.ExecuteNonQueryAsync();
+            foreach (var script in runner.Scripts.Where(s => s.Version != "eventbus_0002_outbox_event_parts"))
+            {
+                await using var apply = new NpgsqlCommand(script.Sql, connection);
+                await apply.ExecuteNonQueryAsync();
+                await using var record = new NpgsqlCommand("INSERT INTO schema_history (version, checksum) VALUES ($1, $2)", connection);
+                record.Parameters.Add(new() { Value = script.Version });
+                record.Parameters.Add(new() { Value = script.Checksum });
+                await record.ExecuteNonQueryAsync();
+            }
+            await using var stage = new NpgsqlCommand("INSERT INTO event_bus_outbox (id, topic, cloud_event) VALUES (gen_random_uuid(), $1, $2)", connection);
+            stage.Parameters.Add(new() { Value = "agentcloud.test.work-requested" });
+            stage.Parameters.Add(new() { Value = $$"""
+                {"specversion":"1.0","id":"{{@event.Id}}","source":"worker","type":"agentcloud.test.work-requested",
+                 "time":"{{@event.Time:O}}","subject":"s-9","datacontenttype":"application/json",
+                 "data":{"key":"staged-as-json","failTimes":0,"delayMs":0},"tenantid":"t-9"}
+                """ });
+            await stage.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(["eventbus_0002_outbox_event_parts"], await runner.ApplyAsync());
+        await app.DisposeAsync();
+        await using var running = await RunningApp.StartAsync(settings);
+        await running.Probe.WaitForAsync(calls => calls.Count == 1, Timeout);
+
+        Assert.Equal((@event.Id, "staged-as-json"), (running.Probe.Calls.Single().EventId, running.Probe.Calls.Single().Key));
+        await Probes.EventuallyAsync(async () => await Probes.ScalarAsync(database,
+            "SELECT count(*) FROM event_bus_outbox o WHERE published_at IS NOT NULL AND tenant_id = 't-9' AND subject = 's-9' AND to_char(o.time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') = @time",
+            ("time", @event.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture))) == 1, Timeout, "converted row marked published");
     }
 
     static async Task StageAsync(IServiceProvider services, WorkRequested @event, bool commit)

@@ -4,7 +4,6 @@ using AgentCloud.EventBus.Redis;
 using AgentCloud.EventBus.Telemetry;
 using AgentCloud.EventBus.TestConsumer;
 using AgentCloud.EventBus.Tests.Support;
-using StackExchange.Redis;
 using Xunit;
 
 namespace AgentCloud.EventBus.Tests;
@@ -25,10 +24,9 @@ public sealed class RedisDeliveryTests
         await app.Bus.PublishAsync(@event);
         await app.Probe.WaitForAsync(calls => calls.Any(c => c.EventId == @event.Id), Timeout);
 
-        var entries = (RedisResult[])(await (await TestSettings.RedisAsync()).ExecuteAsync("XRANGE", stream, "-", "+"))!;
-        var fields = (RedisResult[])((RedisResult[])entries.Single()!)[1]!;
-        Assert.Equal("event", (string)fields[0]!);
-        var wire = JsonDocument.Parse((string)fields[1]!).RootElement;
+        var field = (await (await TestSettings.RedisAsync()).StreamRangeAsync(stream, "-", "+")).Single().Values.Single();
+        Assert.Equal("event", field.Name);
+        var wire = JsonDocument.Parse((string)field.Value!).RootElement;
         Assert.Equal(@event.Id, wire.GetProperty("id").GetString());
         Assert.Equal("worker", wire.GetProperty("source").GetString());
         Assert.Equal("tenant-1", wire.GetProperty("tenantid").GetString());

@@ -1,7 +1,6 @@
 using AgentCloud.EventBus.Redis;
 using AgentCloud.EventBus.TestConsumer;
 using AgentCloud.EventBus.Tests.Support;
-using StackExchange.Redis;
 using Xunit;
 
 namespace AgentCloud.EventBus.Tests;
@@ -47,8 +46,8 @@ public sealed class ReplicaTests
             }
         }
         // A replica that read these five and died: the real state a crash leaves in Redis (delivered, never acked).
-        await redis.ExecuteAsync("XGROUP", "CREATE", keys.Stream(Topic), "worker", "0", "MKSTREAM");
-        await redis.ExecuteAsync("XREADGROUP", "GROUP", "worker", "crashed-replica", "COUNT", 10, "STREAMS", keys.Stream(Topic), ">");
+        await redis.StreamCreateConsumerGroupAsync(keys.Stream(Topic), "worker", "0");
+        await redis.StreamReadGroupAsync(keys.Stream(Topic), "worker", "crashed-replica", ">", 10);
         Assert.Equal(5, await Probes.PendingCountAsync(keys.Stream(Topic), "worker"));
 
         var started = DateTime.UtcNow;
@@ -73,10 +72,9 @@ public sealed class ReplicaTests
             await publisher.Bus.PublishAsync(poison);
         }
         // The state after three consumers each took the message and died: delivered three times, never acked.
-        await redis.ExecuteAsync("XGROUP", "CREATE", keys.Stream(Topic), "worker", "0", "MKSTREAM");
-        var read = (RedisResult[])(await redis.ExecuteAsync("XREADGROUP", "GROUP", "worker", "crashed-1", "COUNT", 1, "STREAMS", keys.Stream(Topic), ">"))!;
-        var id = (string)((RedisResult[])((RedisResult[])((RedisResult[])read[0]!)[1]!)[0]!)[0]!;
-        await redis.ExecuteAsync("XCLAIM", keys.Stream(Topic), "worker", "crashed-3", 0, id, "RETRYCOUNT", 3);
+        await redis.StreamCreateConsumerGroupAsync(keys.Stream(Topic), "worker", "0");
+        var id = (await redis.StreamReadGroupAsync(keys.Stream(Topic), "worker", "crashed-1", ">", 1)).Single().Id;
+        await redis.ExecuteAsync("XCLAIM", keys.Stream(Topic), "worker", "crashed-3", 0, id, "RETRYCOUNT", 3); // the client's XCLAIM has no RETRYCOUNT
 
         await using var survivor = await RunningApp.StartAsync(settings.With("EventBus:ConsumerName", "survivor"));
         await Probes.EventuallyAsync(async () => await Probes.StreamLengthAsync(keys.DeadLetter(Topic, "worker")) == 1, Timeout, "dead-lettered");
@@ -98,10 +96,10 @@ public sealed class ReplicaTests
             await publisher.Bus.PublishAsync(new WorkRequested("held"));
             await publisher.Bus.PublishAsync(new WorkRequested("acked"));
         }
-        await redis.ExecuteAsync("XGROUP", "CREATE", stream, "worker", "0", "MKSTREAM");
-        await redis.ExecuteAsync("XREADGROUP", "GROUP", "worker", "gone-with-pending", "COUNT", 1, "STREAMS", stream, ">");
-        var read = (RedisResult[])(await redis.ExecuteAsync("XREADGROUP", "GROUP", "worker", "gone-empty", "COUNT", 1, "STREAMS", stream, ">"))!;
-        await redis.ExecuteAsync("XACK", stream, "worker", (string)((RedisResult[])((RedisResult[])((RedisResult[])read[0]!)[1]!)[0]!)[0]!);
+        await redis.StreamCreateConsumerGroupAsync(stream, "worker", "0");
+        await redis.StreamReadGroupAsync(stream, "worker", "gone-with-pending", ">", 1);
+        var read = await redis.StreamReadGroupAsync(stream, "worker", "gone-empty", ">", 1);
+        await redis.StreamAcknowledgeAsync(stream, "worker", read.Single().Id);
         Assert.Contains("gone-empty", await ConsumerNamesAsync(stream));
 
         await using var quiet = await RunningApp.StartAsync(settings.With("EventBus:ConsumerName", "quiet"));
@@ -116,9 +114,6 @@ public sealed class ReplicaTests
         Assert.Contains("quiet", names);
     }
 
-    static async Task<List<string>> ConsumerNamesAsync(string stream)
-    {
-        var reply = (RedisResult[])(await (await TestSettings.RedisAsync()).ExecuteAsync("XINFO", "CONSUMERS", stream, "worker"))!;
-        return reply.Select(c => (string)((RedisResult[])c!)[1]!).ToList();
-    }
+    static async Task<List<string>> ConsumerNamesAsync(string stream) =>
+        [.. (await (await TestSettings.RedisAsync()).StreamConsumerInfoAsync(stream, "worker")).Select(c => c.Name)];
 }

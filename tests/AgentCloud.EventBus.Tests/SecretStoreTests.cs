@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using AgentCloud.Hosting.Machine;
 using AgentCloud.EventBus.Tests.Support;
+using AgentCloud.LocalServers;
 using AgentCloud.ServiceDefaults.Secrets;
 using AgentCloud.Testing;
+using Dapr;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -75,7 +76,7 @@ public sealed class SecretStoreTests : IDisposable
         {
             ["Secrets:Transport"] = "dapr",
             ["Secrets:Store"] = "vault",
-            ["DAPR_HTTP_PORT"] = sidecar.Port.ToString(),
+            ["DAPR_GRPC_PORT"] = sidecar.GrpcPort.ToString(),
         });
         builder.AddServiceDefaults();
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingLoggerProvider(logs));
@@ -86,10 +87,10 @@ public sealed class SecretStoreTests : IDisposable
         Assert.Equal(value, await store.GetSecretAsync(SecretNames.JwtSigningKey));
         Assert.Null(await store.GetSecretAsync("Missing"));
         sidecar.SecretStores.Clear();
-        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => store.GetSecretAsync(SecretNames.JwtSigningKey).AsTask());
+        var refused = await Assert.ThrowsAsync<DaprException>(() => store.GetSecretAsync(SecretNames.JwtSigningKey).AsTask());
 
         Assert.Equal(["vault/JwtSigningKey", "vault/Missing", "vault/JwtSigningKey"], sidecar.SecretRequests);
-        Assert.DoesNotContain(value, refused.Message);
+        Assert.DoesNotContain(value, refused.ToString());
         Assert.DoesNotContain(logs, l => l.Contains(value));
         Assert.DoesNotContain(spans, s => s.Contains(value));
     }

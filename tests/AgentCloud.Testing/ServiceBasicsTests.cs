@@ -21,7 +21,7 @@ public abstract class ServiceBasicsTests<TProgram>(ServiceFactory<TProgram> fact
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var checks = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks");
         Assert.Equal("Healthy", checks.GetProperty(database).GetProperty("status").GetString());
-        Assert.Equal("Healthy", checks.GetProperty("redis").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("StackExchange.Redis").GetProperty("status").GetString()); // Aspire's Redis client check
     }
 
     [Fact]

@@ -1,93 +1,113 @@
-using AgentCloud.Hosting.Machine;
-using AgentCloud.Hosting.Orchestration;
+using AgentCloud.LocalServers;
 using Npgsql;
 
 namespace AgentCloud.Testing;
 
 /// <summary>
 /// One real PostgreSQL (fsync off) and one real redis-server per test process, on free ports in a temp folder, started
-/// on first use and stopped when the process exits (the orphan guard stops them even if it crashes). Each test class
-/// takes its own database, so classes run in parallel without seeing each other's rows.
+/// on first use and stopped when the process exits (the kernel stops them even if it is killed: see LocalProcess).
+/// Each test class takes its own database, so classes run in parallel without seeing each other's rows.
 /// </summary>
 public sealed class TestInfrastructure
 {
     static readonly Lazy<Task<TestInfrastructure>> Instance = new(StartAsync);
 
-    readonly PostgresCluster _postgres;
-    readonly RedisInstance _redis;
-    readonly List<ManagedProcess> _processes;
+    readonly LocalProcess _postgres;
+    readonly LocalProcess _redis;
+    readonly string _serverConnectionString;
 
-    TestInfrastructure(PostgresCluster postgres, RedisInstance redis, List<ManagedProcess> processes, string folder)
+    TestInfrastructure(string folder, LocalProcess postgres, string serverConnectionString, LocalProcess redis, int redisPort)
     {
-        _postgres = postgres;
-        _redis = redis;
-        _processes = processes;
         Folder = folder;
+        _postgres = postgres;
+        _serverConnectionString = serverConnectionString;
+        _redis = redis;
+        RedisPort = redisPort;
     }
 
     public static Task<TestInfrastructure> SharedAsync() => Instance.Value;
 
     public string Folder { get; }
 
-    public string RedisConnectionString => _redis.ConnectionString;
+    public string RedisConnectionString => $"127.0.0.1:{RedisPort}";
 
-    public int RedisPort => _redis.Port;
+    public int RedisPort { get; }
 
-    public ResourceLog PostgresLog { get; } = new("postgres", null);
-
-    public ResourceLog RedisLog { get; } = new("redis", null);
-
-    public string ServerConnectionString => _postgres.ConnectionString();
+    public string ServerConnectionString => _serverConnectionString;
 
     /// <summary>A new, empty database with a unique name; returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)
     {
         var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)].ToLowerInvariant();
-        await _postgres.CreateDatabaseAsync(name, CancellationToken.None);
-        return new NpgsqlConnectionStringBuilder(_postgres.ConnectionString(name)) { MaxPoolSize = 50 }.ConnectionString;
+        await LocalPostgres.CreateDatabaseAsync(_serverConnectionString, name, CancellationToken.None);
+        return new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = name, MaxPoolSize = 50 }.ConnectionString;
     }
 
     static async Task<TestInfrastructure> StartAsync()
     {
-        var folder = Path.Combine(Path.GetTempPath(), $"agentcloud-tests-{Guid.NewGuid():N}"[..30]);
+        DeleteFoldersOfEndedRuns();
+        var folder = Path.Combine(Path.GetTempPath(), $"{FolderPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         Directory.CreateDirectory(folder);
         File.SetUnixFileMode(folder, (UnixFileMode)0b111_001_001);
 
-        var postgres = new PostgresCluster(Path.Combine(folder, "postgres"), FreePort.Next(), ephemeral: true);
-        var redis = new RedisInstance(Path.Combine(folder, "redis"), FreePort.Next());
-        await Task.WhenAll(
-            postgres.InitializeAsync(Console.WriteLine, CancellationToken.None),
-            redis.InitializeAsync(Console.WriteLine, CancellationToken.None));
+        LocalRedis.Package.Ensure();
+        var postgres = new LocalPostgres(Path.Combine(folder, "postgres"), ephemeral: true);
+        postgres.Initialize();
 
-        var processes = new List<ManagedProcess>();
-        var infrastructure = new TestInfrastructure(postgres, redis, processes, folder);
-        var (pgFile, pgArgs) = postgres.ServerCommand();
-        processes.Add(ManagedProcess.Start(pgFile, pgArgs, infrastructure.PostgresLog, stopSignal: Signals.SIGINT));
-        var (redisFile, redisArgs) = redis.ServerCommand();
-        processes.Add(ManagedProcess.Start(redisFile, redisArgs, infrastructure.RedisLog));
+        var (postgresPort, redisPort) = (FreePort.Next(), FreePort.Next());
+        var postgresProcess = LocalProcess.Start(postgres.Server(postgresPort.ToString(), diesWithParent: true));
+        var redisProcess = LocalProcess.Start(new LocalRedis(Path.Combine(folder, "redis")).Server(redisPort.ToString(), diesWithParent: true));
+        var serverConnectionString = LocalPostgres.ConnectionString(postgresPort, postgres.Password());
+        var infrastructure = new TestInfrastructure(folder, postgresProcess, serverConnectionString, redisProcess, redisPort);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => infrastructure.Stop();
 
-        await WaitUntil(() => postgres.IsReadyAsync(CancellationToken.None), "PostgreSQL", infrastructure.PostgresLog);
-        await WaitUntil(() => redis.IsReadyAsync(CancellationToken.None), "redis-server", infrastructure.RedisLog);
+        await WaitUntil(() => LocalPostgres.IsReadyAsync(serverConnectionString, CancellationToken.None), "PostgreSQL", postgresProcess);
+        await WaitUntil(() => LocalRedis.IsReadyAsync(redisPort, CancellationToken.None), "redis-server", redisProcess);
         return infrastructure;
     }
 
-    static async Task WaitUntil(Func<Task<bool>> ready, string what, ResourceLog log)
+    static async Task WaitUntil(Func<Task<bool>> ready, string what, LocalProcess process)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!await ready())
         {
-            if (DateTime.UtcNow > deadline)
+            if (DateTime.UtcNow > deadline || process.Exited.IsCompleted)
             {
-                throw new TimeoutException($"{what} did not start:\n{string.Join('\n', log.Recent())}");
+                throw new InvalidOperationException($"{what} did not start:\n{process.RecentOutput}");
             }
             await Task.Delay(50);
         }
     }
 
+    const string FolderPrefix = "agentcloud-tests-";
+
+    /// <summary>
+    /// The test host may be ended before its exit handler has deleted the folder (the servers stop all the same): the next
+    /// run deletes the folders whose process is gone.
+    /// </summary>
+    static void DeleteFoldersOfEndedRuns()
+    {
+        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            var owner = Path.GetFileName(folder)[FolderPrefix.Length..].Split('-')[0];
+            if (int.TryParse(owner, out var pid) && !Directory.Exists($"/proc/{pid}"))
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // another test process got there first
+                }
+            }
+        }
+    }
+
     void Stop()
     {
-        Task.WhenAll(_processes.Select(p => p.StopAsync(TimeSpan.FromSeconds(5)))).Wait(TimeSpan.FromSeconds(10));
+        Task.WhenAll(_postgres.StopAsync(TimeSpan.FromSeconds(5)), _redis.StopAsync(TimeSpan.FromSeconds(5)))
+            .Wait(TimeSpan.FromSeconds(10));
         try
         {
             Directory.Delete(Folder, recursive: true);

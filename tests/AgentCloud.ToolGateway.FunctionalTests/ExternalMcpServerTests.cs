@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AgentCloud.Testing;
+using AgentCloud.ToolGateway.FunctionalTests.Peers;
 using Xunit;
 
 namespace AgentCloud.ToolGateway.FunctionalTests;
@@ -81,5 +82,67 @@ public sealed class ExternalMcpServerTests(ToolGatewayFactory factory, KestrelGa
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         var keys = (await tenant.User.GetFromJsonAsync<JsonElement>("/tools")).EnumerateArray().Select(t => t.GetProperty("key").GetString());
         Assert.DoesNotContain("ext__current_time", keys);
+    }
+
+    const string EchoTool = """
+        {"name":"echo","description":"Echoes a message to an address.","inputSchema":{
+          "type":"object","$defs":{"address":{"type":"string","format":"email"}},
+          "properties":{"to":{"$ref":"#/$defs/address"},"mode":{"oneOf":[{"const":"plain"},{"const":"loud"}]}},
+          "required":["to"],"additionalProperties":false}}
+        """;
+
+    const string BrokenTool = """{"name":"broken","inputSchema":{"type":"object","properties":{"a":{"$ref":"#/$defs/nowhere"}}}}""";
+
+    async Task<HttpResponseMessage> RegisterTypeScriptServerAsync(TestTenant tenant, string ns, Uri url) =>
+        await tenant.Admin.PostAsJsonAsync("/mcp-servers", new { @namespace = ns, url = url.ToString(), allowedNetworks = new[] { "127.0.0.0/8" } });
+
+    [Fact]
+    public async Task A_TypeScript_SDK_servers_tools_are_checked_against_their_whole_schema_before_anything_is_sent()
+    {
+        await using var server = await TypeScriptMcpServer.StartAsync($"[{EchoTool}]");
+        var tenant = new TestTenant(factory).Tokens(10);
+        using var registered = await RegisterTypeScriptServerAsync(tenant, "ts", server.Url);
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+
+        var described = await tenant.User.GetFromJsonAsync<JsonElement>("/tools/ts__echo");
+        Assert.Equal("#/$defs/address", described.GetProperty("tool").GetProperty("function").GetProperty("parameters")
+            .GetProperty("properties").GetProperty("to").GetProperty("$ref").GetString());
+
+        var sent = TestTenant.Output(await tenant.InvokeAsync("ts__echo", new { to = "ann@example.com", mode = "loud" }));
+        Assert.Equal("ann@example.com", (string?)sent["structured"]!["echoed"]!["to"]);
+
+        var refused = await tenant.InvokeAsync("ts__echo", new { to = "ann at example", mode = "quiet", extra = 1 });
+        Assert.Equal("invalid_arguments", refused.Error!.Code);
+        var problems = refused.Error.Problems!.ToDictionary(p => p.Path, p => p.Message);
+        Assert.Equal("must be a valid email", problems["$.to"]); // through the $ref
+        Assert.Contains("oneOf", problems["$.mode"]);
+        Assert.Equal("is not an allowed property", problems["$.extra"]);
+        Assert.Equal("echo", Assert.Single(server.Calls).Tool);
+    }
+
+    [Fact]
+    public async Task A_tool_with_an_unusable_schema_refuses_the_registration_and_is_left_out_when_it_appears_later()
+    {
+        await using var server = await TypeScriptMcpServer.StartAsync($"[{EchoTool},{BrokenTool}]");
+        var tenant = new TestTenant(factory);
+
+        using var refused = await RegisterTypeScriptServerAsync(tenant, "ts", server.Url);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("#/$defs/nowhere", problem.GetProperty("errors").GetProperty("tools.broken.inputSchema")[0].GetString());
+        Assert.Empty(await tenant.Admin.GetFromJsonAsync<JsonElement[]>("/mcp-servers") ?? []);
+
+        server.SetTools($"[{EchoTool}]");
+        using var registered = await RegisterTypeScriptServerAsync(tenant, "ts", server.Url);
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        server.SetTools($"[{EchoTool},{BrokenTool}]");
+
+        var keys = (await tenant.User.GetFromJsonAsync<JsonElement>("/tools")).EnumerateArray().Select(t => t.GetProperty("key").GetString()).ToList();
+        Assert.Contains("ts__echo", keys);
+        Assert.DoesNotContain("ts__broken", keys);
+        using var invoke = await tenant.InvokeRawAsync("ts__broken", new { a = 1 }, TestTenant.NewCallId());
+        Assert.Equal(HttpStatusCode.NotFound, invoke.StatusCode);
+        Assert.Contains(factory.Logs, line => line.Contains("broken") && line.Contains("#/$defs/nowhere"));
+        Assert.Empty(server.Calls);
     }
 }

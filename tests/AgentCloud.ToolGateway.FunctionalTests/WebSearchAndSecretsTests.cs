@@ -53,7 +53,7 @@ public sealed class WebSearchAndSecretsTests(ToolGatewayFactory factory)
         await connection.OpenAsync();
         await using var dump = new NpgsqlCommand("""
             SELECT coalesce(string_agg(t::text, E'\n'), '') FROM tool_invocations t WHERE tenant_id = @tenant
-            UNION ALL SELECT coalesce(string_agg(cloud_event, E'\n'), '') FROM event_bus_outbox
+            UNION ALL SELECT coalesce(string_agg(o::text, E'\n'), '') FROM event_bus_outbox o
             UNION ALL SELECT coalesce(string_agg(configuration::text, E'\n'), '') FROM tenant_tool_settings
             """, connection);
         dump.Parameters.AddWithValue("tenant", tenant.TenantId);

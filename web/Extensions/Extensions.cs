@@ -1,4 +1,3 @@
-using AgentCloud.ServiceDefaults.Redis;
 using AgentCloud.Web.Services;
 
 namespace AgentCloud.Web.Extensions;

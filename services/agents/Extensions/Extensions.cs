@@ -6,7 +6,6 @@ using AgentCloud.Agents.Model;
 using AgentCloud.Agents.Runs;
 using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.ServiceDefaults.Data;
-using AgentCloud.ServiceDefaults.Redis;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
 using AgentCloud.Billing.Infrastructure;
 using AgentCloud.Billing.Model;
+using AgentCloud.Contracts.Billing;
 using AgentCloud.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

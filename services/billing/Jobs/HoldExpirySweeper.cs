@@ -7,7 +7,7 @@ namespace AgentCloud.Billing.Jobs;
 /// <summary>
 /// Releases holds whose time ran out, so a crashed caller never keeps tokens reserved. The expiries go through the
 /// ledger's batch writer together; replicas may race for a hold: the loser finds it settled and does nothing. A commit
-/// that arrives late expires the hold itself (billing_settle_holds, Migrations/0006), so correctness never waits for this sweep.
+/// that arrives late expires the hold itself (billing_settle_holds, Migrations/0007), so correctness never waits for this sweep.
 /// </summary>
 public sealed partial class HoldExpirySweeper(TokenLedger ledger, IOptions<BillingOptions> options, ILogger<HoldExpirySweeper> logger) : BackgroundService
 {

@@ -3,8 +3,8 @@ using NpgsqlTypes;
 
 namespace AgentCloud.Billing.Ledger;
 
-/// <summary>Places holds in batches with <c>billing_place_holds</c> (Migrations/0006).</summary>
-public sealed class HoldWriter(NpgsqlDataSource dataSource, string source, ILogger logger)
+/// <summary>Places holds in batches with <c>billing_place_holds</c> (Migrations/0007).</summary>
+public sealed class HoldWriter(NpgsqlDataSource dataSource, ILogger logger)
     : GroupCommitWriter<HoldWriter.Request, HoldResult>("place_holds", dataSource, logger)
 {
     public Task<HoldResult> PlaceHoldAsync(HoldCommand hold, CancellationToken cancellationToken) =>
@@ -13,7 +13,7 @@ public sealed class HoldWriter(NpgsqlDataSource dataSource, string source, ILogg
     protected override object KeyOf(Request request) => (request.Hold.TenantId, request.Hold.IdempotencyKey);
 
     protected override Task<IReadOnlyList<HoldResult>> ApplyAsync(IReadOnlyList<Batched> batch) =>
-        CallAsync("SELECT * FROM billing_place_holds($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        CallAsync("SELECT * FROM billing_place_holds($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         [
             LedgerSql.Array(batch, b => b.Request.Id, NpgsqlDbType.Uuid),
             LedgerSql.Array(batch, b => b.Request.Hold.TenantId, NpgsqlDbType.Uuid),
@@ -27,7 +27,6 @@ public sealed class HoldWriter(NpgsqlDataSource dataSource, string source, ILogg
             LedgerSql.Array(batch, b => b.Request.Hold.Description, NpgsqlDbType.Text),
             LedgerSql.Array(batch, b => b.Request.Hold.Metadata?.GetRawText(), NpgsqlDbType.Jsonb),
             LedgerSql.Array(batch, b => b.TraceParent, NpgsqlDbType.Text),
-            new NpgsqlParameter { Value = source },
         ],
         reader => new HoldResult(
             reader.GetString(0), LedgerSql.NullableGuid(reader, 1), LedgerSql.NullableGuid(reader, 2), reader.GetInt64(3),

@@ -3,8 +3,8 @@ using NpgsqlTypes;
 
 namespace AgentCloud.Billing.Ledger;
 
-/// <summary>Commits, releases and expires holds in batches with <c>billing_settle_holds</c> (Migrations/0006).</summary>
-public sealed class SettlementWriter(NpgsqlDataSource dataSource, string source, ILogger logger)
+/// <summary>Commits, releases and expires holds in batches with <c>billing_settle_holds</c> (Migrations/0007).</summary>
+public sealed class SettlementWriter(NpgsqlDataSource dataSource, ILogger logger)
     : GroupCommitWriter<SettlementWriter.Request, SettleResult>("settle_holds", dataSource, logger)
 {
     /// <summary><paramref name="kind"/>: commit, release or expire.</summary>
@@ -14,13 +14,12 @@ public sealed class SettlementWriter(NpgsqlDataSource dataSource, string source,
     protected override object KeyOf(Request request) => request.HoldId;
 
     protected override Task<IReadOnlyList<SettleResult>> ApplyAsync(IReadOnlyList<Batched> batch) =>
-        CallAsync("SELECT * FROM billing_settle_holds($1, $2, $3, $4, $5)",
+        CallAsync("SELECT * FROM billing_settle_holds($1, $2, $3, $4)",
         [
             LedgerSql.Array(batch, b => b.Request.HoldId, NpgsqlDbType.Uuid),
             LedgerSql.Array(batch, b => b.Request.Kind, NpgsqlDbType.Text),
             LedgerSql.Array(batch, b => b.Request.FinalAmount, NpgsqlDbType.Bigint),
             LedgerSql.Array(batch, b => b.TraceParent, NpgsqlDbType.Text),
-            new NpgsqlParameter { Value = source },
         ],
         reader => new SettleResult(
             reader.GetString(0), reader.GetGuid(1), LedgerSql.NullableGuid(reader, 2), reader.GetInt64(3),

@@ -6,15 +6,14 @@ using NpgsqlTypes;
 namespace AgentCloud.Billing.Ledger;
 
 /// <summary>
-/// Every balance change is one call of a SQL function (Migrations/0004, 0006): one round trip, one transaction, the
+/// Every balance change is one call of a SQL function (Migrations/0004, 0006, 0007): one round trip, one transaction, the
 /// overdraft check under the account's row lock. Events go to the outbox in that same transaction. Holds and their
 /// settlements, the hot path, are batched across concurrent callers (<see cref="GroupCommitWriter{TRequest, TResult}"/>).
 /// </summary>
 public sealed class TokenLedger(NpgsqlDataSource dataSource, ILogger<TokenLedger>? logger = null) : IAsyncDisposable
 {
-    const string Source = "billing";
-    readonly HoldWriter _holds = new(dataSource, Source, (ILogger?)logger ?? NullLogger.Instance);
-    readonly SettlementWriter _settlements = new(dataSource, Source, (ILogger?)logger ?? NullLogger.Instance);
+    readonly HoldWriter _holds = new(dataSource, (ILogger?)logger ?? NullLogger.Instance);
+    readonly SettlementWriter _settlements = new(dataSource, (ILogger?)logger ?? NullLogger.Instance);
 
     /// <summary>Reserves tokens. Holds and their settlements go through the group commit writers.</summary>
     public Task<HoldResult> PlaceHoldAsync(HoldCommand hold, CancellationToken cancellationToken) =>
@@ -67,10 +66,9 @@ public sealed class TokenLedger(NpgsqlDataSource dataSource, ILogger<TokenLedger
 
     public async Task<bool> ChargeMonthlyFeeAsync(Guid accountId, DateOnly month, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT billing_charge_monthly_fee($1, $2, $3, $4)");
+        await using var command = dataSource.CreateCommand("SELECT billing_charge_monthly_fee($1, $2, $3)");
         command.Parameters.Add(new() { Value = accountId });
         command.Parameters.Add(new() { Value = month });
-        command.Parameters.Add(new() { Value = Source });
         command.Parameters.Add(LedgerSql.Nullable(LedgerSql.TraceParent(), NpgsqlDbType.Text));
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
@@ -78,7 +76,7 @@ public sealed class TokenLedger(NpgsqlDataSource dataSource, ILogger<TokenLedger
     /// <summary>Returns "recorded" or "duplicate" (this key was charged before).</summary>
     public async Task<string> RecordUsageAsync(UsageCommand usage, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT billing_record_usage($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+        await using var command = dataSource.CreateCommand("SELECT billing_record_usage($1, $2, $3, $4, $5, $6, $7, $8, $9)");
         command.Parameters.Add(new() { Value = usage.TenantId });
         command.Parameters.Add(LedgerSql.Nullable(usage.LocationId, NpgsqlDbType.Uuid));
         command.Parameters.Add(LedgerSql.Nullable(usage.UserId, NpgsqlDbType.Uuid));
@@ -87,7 +85,6 @@ public sealed class TokenLedger(NpgsqlDataSource dataSource, ILogger<TokenLedger
         command.Parameters.Add(new() { Value = usage.Tokens });
         command.Parameters.Add(LedgerSql.Nullable(usage.Description, NpgsqlDbType.Text));
         command.Parameters.Add(new() { Value = usage.Key });
-        command.Parameters.Add(new() { Value = Source });
         command.Parameters.Add(LedgerSql.Nullable(LedgerSql.TraceParent(), NpgsqlDbType.Text));
         return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
     }

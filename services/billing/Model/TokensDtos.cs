@@ -20,8 +20,6 @@ public sealed record AddTokensRequest(long Amount, Guid? LocationId = null, stri
 
 public sealed record AddTokensResponse(Guid TenantId, Guid? LocationId, Guid AccountId, long Amount, long AvailableTokens, long TotalTokensPurchased);
 
-public sealed record CostsResponse(Guid? TenantId, IReadOnlyDictionary<string, long> Costs);
-
 public sealed record SetCostRequest(string OperationType, long Tokens);
 
 public sealed record BillingSettingsRequest(long LowBalanceThreshold);

@@ -4,7 +4,6 @@ using AgentCloud.Credentials.Infrastructure;
 using AgentCloud.Credentials.Rotation;
 using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.ServiceDefaults.Data;
-using AgentCloud.ServiceDefaults.Redis;
 
 namespace AgentCloud.Credentials.Extensions;
 

@@ -1,125 +1,79 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AgentCloud.Contracts.Tools;
 using AgentCloud.ServiceDefaults.Auth;
+using AgentCloud.ToolGateway.Connectors;
 using AgentCloud.ToolGateway.Execution;
-using AgentCloud.ToolGateway.Infrastructure;
-using AgentCloud.ToolGateway.Registry;
-using ModelContextProtocol;
+using ModelContextProtocol.AspNetCore.Authentication;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace AgentCloud.ToolGateway.Apis;
 
 /// <summary>
-/// The caller's enabled tools as an MCP server over Streamable HTTP (stateless: every POST gets its own
-/// <see cref="StreamableHttpServerTransport"/> and server, so any replica can answer). The ModelContextProtocol.AspNetCore
-/// package is not obtainable here, so this maps the Core transport onto a minimal API endpoint. Authenticated with the
-/// platform's bearer tokens; tools/call runs the same <see cref="ToolExecutor"/> pipeline as <c>/tools/{key}/invoke</c>.
-/// A call may carry <c>_meta</c>: <c>toolCallId</c> (idempotency key; default a fresh id), <c>approvalGrant</c>,
-/// <c>credentialId</c>, <c>agentId</c>, <c>runId</c>, <c>locationId</c>.
+/// The caller's tools as an MCP server on <c>/mcp</c> (ModelContextProtocol.AspNetCore, Streamable HTTP, stateless:
+/// any replica answers any request). <c>tools/list</c> is the catalog — built-in tools and the tools of the tenant's
+/// registered MCP servers, with their JSON Schemas and this tenant's price (in the description and in
+/// <c>_meta["agentcloud/tokenCost"]</c>); <c>tools/call</c> runs the same <see cref="ToolExecutor"/> pipeline as
+/// <c>/tools/{key}/invoke</c>, as the token's user. A call may carry <c>_meta</c>: <c>toolCallId</c> (idempotency
+/// key; default a fresh id), <c>approvalGrant</c>, <c>credentialId</c>, <c>agentId</c>, <c>runId</c>, <c>locationId</c>.
+/// Users only; without a valid token: 401 with <c>WWW-Authenticate: Bearer resource_metadata="…"</c> (see
+/// <c>McpExtensions</c>).
 /// </summary>
 public static class McpApi
 {
+    public const string TokenCostMeta = "agentcloud/tokenCost";
+
     public static IEndpointRouteBuilder MapMcpApi(this IEndpointRouteBuilder app)
     {
-        var mcp = app.MapGroup("/mcp").WithTags("MCP").RequireUser();
-        mcp.MapPost("/", HandlePostAsync).WithName("McpPost").WithSummary("MCP Streamable HTTP: one JSON-RPC message per POST");
-        // Stateless: no server-initiated stream and no session to end.
-        mcp.MapGet("/", () => TypedResults.StatusCode(StatusCodes.Status405MethodNotAllowed)).WithName("McpGet");
-        mcp.MapDelete("/", () => TypedResults.StatusCode(StatusCodes.Status405MethodNotAllowed)).WithName("McpDelete");
+        app.MapMcp("/mcp").WithTags("MCP").RequireAuthorization(policy => policy
+            // The MCP scheme authenticates with the platform's bearer scheme and answers the challenge the MCP way.
+            .AddAuthenticationSchemes(McpAuthenticationDefaults.AuthenticationScheme)
+            .RequireAssertion(context => Caller.FromPrincipal(context.User) is { IsUser: true }));
         return app;
     }
 
-    static async Task HandlePostAsync(HttpContext http, Caller caller, ILoggerFactory loggers)
+    public static async ValueTask<ListToolsResult> ListToolsAsync(RequestContext<ListToolsRequestParams> request, CancellationToken cancellationToken)
     {
-        JsonRpcMessage? message;
-        try
-        {
-            message = await JsonSerializer.DeserializeAsync<JsonRpcMessage>(http.Request.Body, McpJsonUtilities.DefaultOptions, http.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            message = null;
-        }
-        if (message is null)
-        {
-            await TypedResults.Problem("The body must be one JSON-RPC message.", statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(http);
-            return;
-        }
-
-        await using var transport = new StreamableHttpServerTransport(loggers) { Stateless = true };
-        var options = new McpServerOptions
-        {
-            ServerInfo = new Implementation { Name = "agentcloud-tool-gateway", Version = "1.0.0" },
-            Capabilities = new ServerCapabilities { Tools = new ToolsCapability() },
-            ScopeRequests = false,
-            Handlers = new McpServerHandlers
-            {
-                ListToolsHandler = (request, cancellationToken) => ListToolsAsync(http.RequestServices, caller, cancellationToken),
-                CallToolHandler = (request, cancellationToken) => CallToolAsync(http.RequestServices, caller, request.Params, cancellationToken),
-            },
-        };
-        await using var server = McpServer.Create(transport, options, loggers, http.RequestServices);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        var running = server.RunAsync(stop.Token);
-
-        http.Response.Headers.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache,no-store";
-        var wrote = await transport.HandlePostRequestAsync(message, http.Response.Body, http.RequestAborted);
-        if (!wrote)
-        {
-            http.Response.Headers.ContentType = default;
-            http.Response.StatusCode = StatusCodes.Status202Accepted;
-        }
-        await stop.CancelAsync();
-        try
-        {
-            await running;
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // The server loop ends with the request: that is its normal stop in stateless mode.
-        }
-    }
-
-    static async ValueTask<ListToolsResult> ListToolsAsync(IServiceProvider services, Caller caller, CancellationToken cancellationToken)
-    {
-        var db = services.GetRequiredService<ToolsDbContext>();
-        var tools = await db.EffectiveToolsAsync(services.GetRequiredService<ToolRegistry>(), caller.TenantId, cancellationToken);
+        var (caller, services) = (CallerOf(request), request.Services!);
+        var tools = await services.GetRequiredService<ToolCatalog>().ListEnabledAsync(caller.TenantId, !Relayed(services), cancellationToken);
         return new ListToolsResult
         {
-            Tools = [.. tools.Where(t => t.Enabled).Select(t => new Tool
+            Tools = [.. tools.Select(t => new Tool
             {
-                Name = t.Definition.Key,
-                Title = t.Definition.Name,
-                Description = t.Definition.Description,
-                InputSchema = JsonSerializer.SerializeToElement(t.Definition.Parameters),
+                Name = t.Tool.Definition.Key,
+                Title = t.Tool.Definition.Name,
+                Description = t.ModelDescription,
+                InputSchema = JsonSerializer.SerializeToElement(t.Tool.Definition.Parameters),
+                Meta = new JsonObject { [TokenCostMeta] = t.TokenCost },
             })],
         };
     }
 
-    static async ValueTask<CallToolResult> CallToolAsync(IServiceProvider services, Caller caller, CallToolRequestParams? call, CancellationToken cancellationToken)
+    public static async ValueTask<CallToolResult> CallToolAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
-        var registry = services.GetRequiredService<ToolRegistry>();
-        if (call is null || !registry.TryGet(call.Name, out var definition, out _))
+        var (caller, services, call) = (CallerOf(request), request.Services!, request.Params);
+        if (call is null
+            || await services.GetRequiredService<ToolCatalog>().FindAsync(caller.TenantId, call.Name, !Relayed(services), cancellationToken) is not { } tool)
         {
             return Text($"Unknown tool '{call?.Name}'.", isError: true, structured: null);
         }
-        var arguments = new JsonObject();
-        foreach (var (name, value) in call.Arguments ?? new Dictionary<string, JsonElement>())
-        {
-            arguments[name] = JsonNode.Parse(value.GetRawText());
-        }
         var meta = call.Meta;
-        var tool = await services.GetRequiredService<ToolsDbContext>().EffectiveToolAsync(definition, caller.TenantId, cancellationToken);
         var command = new InvocationCommand(tool, caller.TenantId, caller.UserId, MetaGuid(meta, "agentId"), MetaGuid(meta, "runId"),
-            MetaGuid(meta, "locationId"), MetaGuid(meta, "credentialId"), MetaText(meta, "toolCallId") ?? $"mcp:{Guid.CreateVersion7()}",
-            JsonSerializer.SerializeToElement(arguments), MetaText(meta, "approvalGrant"), $"mcp-user:{caller.UserId}");
+            MetaGuid(meta, "locationId"), tool.CredentialFor(MetaGuid(meta, "credentialId")), MetaText(meta, "toolCallId") ?? $"mcp:{Guid.CreateVersion7()}",
+            JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, JsonElement>()), MetaText(meta, "approvalGrant"),
+            $"mcp-user:{caller.UserId}");
         var result = await services.GetRequiredService<ToolExecutor>().InvokeAsync(command, cancellationToken);
         var structured = JsonSerializer.SerializeToElement(result, JsonSerializerOptions.Web);
         return Text(structured.GetRawText(), isError: result.Status != "succeeded", structured);
     }
+
+    /// <summary>The endpoint's policy admits users only, so the caller is one.</summary>
+    static Caller CallerOf(MessageContext request) =>
+        Caller.FromPrincipal(request.User!) ?? throw new InvalidOperationException("An MCP request without a caller passed authorization.");
+
+    /// <summary>Relayed by a gateway's MCP client: serve the built-in tools only (see <see cref="ExternalMcpConnector.RelayHeader"/>).</summary>
+    static bool Relayed(IServiceProvider services) =>
+        services.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers.ContainsKey(ExternalMcpConnector.RelayHeader) == true;
 
     static CallToolResult Text(string text, bool isError, JsonElement? structured) => new()
     {

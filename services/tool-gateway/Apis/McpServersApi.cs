@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using AgentCloud.ServiceDefaults.Auth;
+using AgentCloud.ToolGateway.Execution;
 using AgentCloud.ToolGateway.Infrastructure;
 using AgentCloud.ToolGateway.Model;
-using AgentCloud.ToolGateway.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -41,7 +41,7 @@ public static partial class McpServersApi
             : TypedResults.NotFound();
 
     public static async Task<Results<Created<McpServerResponse>, ValidationProblem, ProblemHttpResult>> Register(
-        McpServerRequest request, Caller caller, ToolsDbContext db, ToolRegistry registry, TimeProvider time, CancellationToken cancellationToken)
+        McpServerRequest request, Caller caller, ToolsDbContext db, ExternalMcpTools external, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.Namespace is null || !NamespacePattern().IsMatch(request.Namespace))
@@ -74,6 +74,13 @@ public static partial class McpServersApi
             CredentialId = request.CredentialId, AllowedNetworks = request.AllowedNetworks ?? [], TokenCost = request.TokenCost ?? 1,
             RequireApproval = request.RequireApproval, CreatedAt = time.GetUtcNow(),
         };
+        // When the server answers now, a tool whose input schema cannot be applied refuses the registration; when it
+        // does not, it is registered and its tools are checked at each listing (a broken one is left out, logged).
+        if (await external.UnusableSchemasAsync(server, cancellationToken) is { Count: > 0 } unusable)
+        {
+            return TypedResults.ValidationProblem(unusable.ToDictionary(u => $"tools.{u.Key}.inputSchema", u => new[] { u.Value }),
+                detail: "The server describes tools whose input schema cannot be applied; fix them or leave them out.");
+        }
         db.McpServers.Add(server);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/mcp-servers/{server.Id}", Response(server));

@@ -25,13 +25,15 @@ public sealed record ToolDescription(
     bool Enabled,
     OpenAiTool Tool)
 {
-    public static ToolDescription From(EffectiveTool tool)
+    /// <summary><see cref="TokenCost"/> is what one call costs this tenant (billing's price); the OpenAI function's
+    /// description says it too, for the model.</summary>
+    public static ToolDescription From(PricedTool priced)
     {
-        var d = tool.Definition;
-        return new(d.Key, d.Name, d.Category, d.Description, d.RequiredPermissions, d.TokenCost,
+        var (tool, d) = (priced.Tool, priced.Tool.Definition);
+        return new(d.Key, d.Name, d.Category, d.Description, d.RequiredPermissions, priced.TokenCost,
             tool.RequiresApproval ? DecisionLevel.ApprovalRequired : d.DefaultDecisionLevel, d.IsAsync, tool.RequiresApproval,
             d.CredentialType, d.CredentialOptional, d.Timeout.TotalSeconds, tool.Enabled,
-            new OpenAiTool("function", new OpenAiFunction(d.Key, d.Description, d.Parameters)));
+            new OpenAiTool("function", new OpenAiFunction(d.Key, priced.ModelDescription, d.Parameters)));
     }
 }
 

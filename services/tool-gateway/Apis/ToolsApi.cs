@@ -1,12 +1,8 @@
+using System.Text.Json;
 using AgentCloud.Contracts.Tools;
 using AgentCloud.ServiceDefaults.Auth;
-using AgentCloud.ToolGateway.Connectors;
 using AgentCloud.ToolGateway.Execution;
-using AgentCloud.ToolGateway.Infrastructure;
-using AgentCloud.ToolGateway.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 
 namespace AgentCloud.ToolGateway.Apis;
 
@@ -20,8 +16,9 @@ public static class ToolsApi
         var tools = app.MapGroup("/tools").WithTags("Tools");
         tools.MapGet("/", ListTools).WithName("ListTools")
             .WithSummary("The caller's tenant's enabled tools; ?format=openai gives only the OpenAI function-calling array")
+            .WithDescription("tokenCost is what one call costs this tenant, as billing prices it (its plan, else billing's defaults), at most 30 s old.")
             .RequireUserOrService("agents", "web");
-        tools.MapGet("/{key}", GetTool).WithName("GetTool").WithSummary("One tool's definition as the tenant sees it")
+        tools.MapGet("/{key}", GetTool).WithName("GetTool").WithSummary("One tool's definition as the tenant sees it, with its price for the tenant")
             .RequireUserOrService("agents", "web");
         tools.MapPost("/{key}/invoke", Invoke).WithName("InvokeTool")
             .WithSummary("Runs a tool call once per tool call id: validate, permit, approve, pay, execute, audit")
@@ -30,36 +27,30 @@ public static class ToolsApi
     }
 
     public static async Task<Results<Ok<List<ToolDescription>>, Ok<List<OpenAiTool>>, NotFound, ProblemHttpResult>> ListTools(
-        Caller caller, Guid? tenantId, string? format, ToolsDbContext db, ToolRegistry registry, ExternalMcpTools external,
-        CancellationToken cancellationToken)
+        Caller caller, Guid? tenantId, string? format, ToolCatalog catalog, CancellationToken cancellationToken)
     {
         if (ResolveTenant(caller, tenantId) is not { } tenant)
         {
             return caller.IsService ? TypedResults.Problem("A service must name the tenant (?tenantId=).", statusCode: 400) : TypedResults.NotFound();
         }
-        var tools = await db.EffectiveToolsAsync(registry, tenant, cancellationToken);
-        tools.AddRange(await external.ListAsync(tenant, cancellationToken));
-        var enabled = tools.Where(t => t.Enabled).Select(ToolDescription.From).ToList();
+        var enabled = (await catalog.ListEnabledAsync(tenant, withExternal: true, cancellationToken)).Select(ToolDescription.From).ToList();
         return format == "openai" ? TypedResults.Ok(enabled.Select(t => t.Tool).ToList()) : TypedResults.Ok(enabled);
     }
 
     public static async Task<Results<Ok<ToolDescription>, NotFound, ProblemHttpResult>> GetTool(
-        string key, Caller caller, Guid? tenantId, ToolsDbContext db, ToolRegistry registry, ExternalMcpTools external,
-        CancellationToken cancellationToken)
+        string key, Caller caller, Guid? tenantId, ToolCatalog catalog, CancellationToken cancellationToken)
     {
         if (ResolveTenant(caller, tenantId) is not { } tenant)
         {
             return caller.IsService ? TypedResults.Problem("A service must name the tenant (?tenantId=).", statusCode: 400) : TypedResults.NotFound();
         }
-        var tool = registry.TryGet(key, out var definition, out _)
-            ? await db.EffectiveToolAsync(definition, tenant, cancellationToken)
-            : await external.FindAsync(tenant, key, cancellationToken);
-        return tool is null ? TypedResults.NotFound() : TypedResults.Ok(ToolDescription.From(tool));
+        return await catalog.FindAsync(tenant, key, withExternal: true, cancellationToken) is { } tool
+            ? TypedResults.Ok(ToolDescription.From(await catalog.PriceAsync(tool, tenant, cancellationToken)))
+            : TypedResults.NotFound();
     }
 
     public static async Task<Results<Ok<ToolInvocationResult>, NotFound, ValidationProblem, ProblemHttpResult>> Invoke(
-        string key, ToolInvocationRequest request, Caller caller, ToolsDbContext db, ToolRegistry registry, ExternalMcpTools external,
-        ToolExecutor executor, CancellationToken cancellationToken)
+        string key, ToolInvocationRequest request, Caller caller, ToolCatalog catalog, ToolExecutor executor, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.ToolCallId) || request.ToolCallId.Length > MaxToolCallIdLength)
@@ -87,21 +78,13 @@ public static class ToolsApi
             return TypedResults.Problem("A user may invoke tools only as themselves.", statusCode: StatusCodes.Status403Forbidden);
         }
         var tenantId = caller.IsUser ? caller.TenantId : request.TenantId!.Value;
-        var tool = registry.TryGet(key, out var definition, out _)
-            ? await db.EffectiveToolAsync(definition, tenantId, cancellationToken)
-            : await external.FindAsync(tenantId, key, cancellationToken);
-        if (tool is null)
+        if (await catalog.FindAsync(tenantId, key, withExternal: true, cancellationToken) is not { } tool)
         {
             return TypedResults.NotFound();
         }
-        // An external MCP server's tools always use the credential registered with the server.
-        var credentialId = tool.Connector is ExternalMcpConnector
-            ? await db.McpServers.Where(s => s.TenantId == tenantId && key.StartsWith(s.Namespace + ExternalMcpConnector.Separator))
-                .Select(s => s.CredentialId).FirstOrDefaultAsync(cancellationToken)
-            : request.CredentialId;
         var arguments = request.Arguments.ValueKind == JsonValueKind.Undefined ? NoArguments : request.Arguments;
         var command = new InvocationCommand(tool, tenantId, caller.IsUser ? caller.UserId : request.UserId, request.AgentId, request.RunId,
-            request.LocationId, credentialId, request.ToolCallId, arguments, request.ApprovalGrant,
+            request.LocationId, tool.CredentialFor(request.CredentialId), request.ToolCallId, arguments, request.ApprovalGrant,
             caller.IsService ? $"service:{caller.ServiceName}" : $"user:{caller.UserId}");
         return TypedResults.Ok(await executor.InvokeAsync(command, cancellationToken));
     }

@@ -19,10 +19,13 @@ public interface IBillingClient
     Task<long> CommitAsync(Guid holdId, CancellationToken cancellationToken);
 
     Task ReleaseAsync(Guid holdId, CancellationToken cancellationToken);
+
+    /// <summary>Tokens per operation type for this tenant: billing's defaults overridden by the tenant's plan.</summary>
+    Task<IReadOnlyDictionary<string, long>> GetCostsAsync(Guid tenantId, CancellationToken cancellationToken);
 }
 
 /// <summary>
-/// Billing's hold routes on <c>http://billing</c> with this service's identity. Commit and release are idempotent per
+/// Billing's hold and cost routes on <c>http://billing</c> with this service's identity. Commit and release are idempotent per
 /// hold, so they are retried here: a tool that ran must be charged even if billing blinked.
 /// </summary>
 public sealed class BillingClient(HttpClient http) : IBillingClient
@@ -50,6 +53,10 @@ public sealed class BillingClient(HttpClient http) : IBillingClient
 
     public Task ReleaseAsync(Guid holdId, CancellationToken cancellationToken) =>
         SettleAsync($"tokens/holds/{holdId}/release", cancellationToken);
+
+    public async Task<IReadOnlyDictionary<string, long>> GetCostsAsync(Guid tenantId, CancellationToken cancellationToken) =>
+        (await http.GetFromJsonAsync<CostsResponse>($"tokens/costs?tenantId={tenantId}", cancellationToken)
+            ?? throw new InvalidOperationException("Billing answered costs without a body.")).Costs;
 
     async Task<HoldResponse> SettleAsync(string path, CancellationToken cancellationToken)
     {

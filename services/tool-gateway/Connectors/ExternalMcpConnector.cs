@@ -11,13 +11,21 @@ using ModelContextProtocol.Protocol;
 namespace AgentCloud.ToolGateway.Connectors;
 
 /// <summary>
-/// The tools of one external MCP server a tenant registered, reached over Streamable HTTP through the SSRF-safe handler
-/// (the registration's <c>allowedNetworks</c> open private networks). The credential's secret is sent as a bearer token.
+/// The tools of one external MCP server a tenant registered, reached with the MCP SDK's client over Streamable HTTP
+/// through the SSRF-safe handler (the registration's <c>allowedNetworks</c> open private networks). The credential's
+/// secret is sent as a bearer token, and <see cref="RelayHeader"/> says the request is relayed by a gateway.
 /// One instance per registration and call; not in the registry.
 /// </summary>
 public sealed class ExternalMcpConnector(McpServerRegistration server, ILoggerFactory loggers) : IToolConnector
 {
     public const string Separator = "__";
+
+    /// <summary>Sent on every request to an external server. A gateway that receives it serves only its own built-in
+    /// tools, so gateways registered with themselves or each other never relay in a loop.</summary>
+    public const string RelayHeader = "AgentCloud-Mcp-Relay";
+
+    /// <summary>The credential registered with the server: every call of its tools uses it.</summary>
+    public Guid? CredentialId => server.CredentialId;
 
     public IReadOnlyList<ActionDefinition> Definitions => [];
 
@@ -75,7 +83,9 @@ public sealed class ExternalMcpConnector(McpServerRegistration server, ILoggerFa
             Endpoint = new Uri(server.Url),
             TransportMode = HttpTransportMode.StreamableHttp,
             Name = server.Namespace,
-            AdditionalHeaders = credential is null ? null : new Dictionary<string, string> { ["Authorization"] = $"Bearer {credential.Secret}" },
+            AdditionalHeaders = credential is null
+                ? new Dictionary<string, string> { [RelayHeader] = "tool-gateway" }
+                : new Dictionary<string, string> { [RelayHeader] = "tool-gateway", ["Authorization"] = $"Bearer {credential.Secret}" },
         };
         var transport = new HttpClientTransport(options, http, loggers, ownsHttpClient: true);
         return await McpClient.CreateAsync(transport, new McpClientOptions(), loggers, cancellationToken);

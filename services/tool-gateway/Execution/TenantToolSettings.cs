@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AgentCloud.ToolGateway.Connectors;
 using AgentCloud.ToolGateway.Infrastructure;
 using AgentCloud.ToolGateway.Model;
 using AgentCloud.ToolGateway.Registry;
@@ -17,6 +18,9 @@ public sealed record EffectiveTool(ActionDefinition Definition, bool Enabled, bo
             && TimeSpan.FromSeconds(seconds) < Definition.Timeout
             ? TimeSpan.FromSeconds(seconds)
             : Definition.Timeout;
+
+    /// <summary>The credential a call uses: an external MCP server's tools always use the one registered with the server.</summary>
+    public Guid? CredentialFor(Guid? requested) => Connector is ExternalMcpConnector external ? external.CredentialId : requested;
 }
 
 public static class TenantToolSettingsQueries

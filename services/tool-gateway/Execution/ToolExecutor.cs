@@ -71,12 +71,12 @@ public sealed partial class ToolExecutor(
             {
                 return StepOutcome.Fail("tool_disabled", $"The tool '{definition.Key}' is not enabled for this tenant.");
             }
-            var problems = JsonSchemaValidator.Validate(definition.Parameters, command.Arguments);
+            var problems = ToolSchemas.Validate(definition.Parameters, command.Arguments);
             step?.SetTag("agentcloud.tool.problems", problems.Count);
             if (problems.Count > 0)
             {
                 return StepOutcome.Fail("invalid_arguments", $"The arguments do not match the schema of '{definition.Key}' ({problems.Count} problem(s)).",
-                    [.. problems.Select(p => new ToolArgumentProblem(p.Path, p.Message))]);
+                    problems);
             }
         }
 

@@ -38,5 +38,10 @@ public static class Extensions
         services.AddSingleton<ApprovalGrantVerifier>();
         services.AddScoped<ToolExecutor>();
         services.AddScoped<ExternalMcpTools>();
+        services.AddMemoryCache();
+        services.AddScoped<TenantPrices>();
+        services.AddScoped<ToolCatalog>();
+
+        builder.AddMcpEndpoint();
     }
 }

@@ -1,6 +1,9 @@
+using AgentCloud.ToolGateway.Schema;
+
 namespace AgentCloud.ToolGateway.Registry;
 
-/// <summary>Every built-in definition, by key, with the connector that runs it.</summary>
+/// <summary>Every built-in definition, by key, with the connector that runs it; each schema is built here, once, so a
+/// broken one fails the registry (and so every request) rather than a call.</summary>
 public sealed class ToolRegistry
 {
     readonly Dictionary<string, (ActionDefinition Definition, IToolConnector Connector)> _tools = new(StringComparer.Ordinal);
@@ -14,6 +17,14 @@ public sealed class ToolRegistry
                 if (!_tools.TryAdd(definition.Key, (definition, connector)))
                 {
                     throw new InvalidOperationException($"Tool '{definition.Key}' is registered twice.");
+                }
+                try
+                {
+                    ToolSchemas.For(definition.Parameters);
+                }
+                catch (InvalidToolSchemaException e)
+                {
+                    throw new InvalidOperationException($"Tool '{definition.Key}': {e.Message}", e);
                 }
             }
         }

@@ -1,5 +1,4 @@
 using AgentCloud.ServiceDefaults.Data;
-using AgentCloud.ServiceDefaults.Redis;
 using AgentCloud.Triggers.Infrastructure;
 
 namespace AgentCloud.Triggers.Extensions;

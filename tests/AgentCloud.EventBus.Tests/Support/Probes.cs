@@ -1,5 +1,4 @@
 using Npgsql;
-using StackExchange.Redis;
 
 namespace AgentCloud.EventBus.Tests.Support;
 
@@ -19,14 +18,11 @@ public static class Probes
     }
 
     public static async Task<long> StreamLengthAsync(string stream) =>
-        (long)await (await TestSettings.RedisAsync()).ExecuteAsync("XLEN", stream);
+        await (await TestSettings.RedisAsync()).StreamLengthAsync(stream);
 
     /// <summary>XPENDING summary form: the group's count of delivered-but-unacked messages.</summary>
-    public static async Task<long> PendingCountAsync(string stream, string group)
-    {
-        var summary = (RedisResult[])(await (await TestSettings.RedisAsync()).ExecuteAsync("XPENDING", stream, group))!;
-        return (long)summary[0];
-    }
+    public static async Task<long> PendingCountAsync(string stream, string group) =>
+        (await (await TestSettings.RedisAsync()).StreamPendingAsync(stream, group)).PendingMessageCount;
 
     public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {

@@ -72,6 +72,12 @@ public sealed class LocalPeers : IAsyncDisposable
             var body = await http.Request.ReadFromJsonAsync<PlaceHoldRequest>();
             return Billing.Hold(body!);
         });
+        app.MapGet("/tokens/costs", (Guid? tenantId, HttpContext http) =>
+        {
+            if (!IsGatewayServiceToken(http)) return Results.Unauthorized();
+            Billing.CostLookups.Enqueue(tenantId);
+            return Results.Json(Billing.Costs(tenantId));
+        });
         app.MapPost("/tokens/holds/{id:guid}/{action}", (Guid id, string action, HttpContext http) =>
             !IsGatewayServiceToken(http) ? Results.Unauthorized() : Billing.Settle(id, action));
         app.MapGet("/tenant/{tenantId:guid}/credentials/{id:guid}", (Guid tenantId, Guid id, HttpContext http) =>

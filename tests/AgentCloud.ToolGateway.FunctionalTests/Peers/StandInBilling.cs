@@ -6,7 +6,8 @@ namespace AgentCloud.ToolGateway.FunctionalTests.Peers;
 
 /// <summary>
 /// Hold/commit/release with per-tenant balances, answering billing's real request and response records (402 when
-/// short). Prices are billing's defaults for the operations the gateway bills.
+/// short), and <c>GET /tokens/costs?tenantId=</c> as billing's CostsApi answers a service: its defaults for the
+/// operations the gateway bills, overridden by the tenant's prices (<see cref="SetPrice"/>), which holds charge too.
 /// </summary>
 public sealed class StandInBilling
 {
@@ -33,15 +34,37 @@ public sealed class StandInBilling
 
     public IReadOnlyList<HoldRecord> HoldsOf(Guid tenantId) => [.. Holds.Values.Where(h => h.TenantId == tenantId)];
 
-    static readonly Dictionary<string, long> Costs = new()
+    static readonly Dictionary<string, long> Defaults = new()
     {
         ["email"] = 1, ["sms"] = 1, ["whatsapp_conversation"] = 10, ["phone_call"] = 50, ["http_request"] = 1,
         ["web_search"] = 1, ["mcp_tool"] = 1,
     };
 
+    readonly ConcurrentDictionary<(Guid TenantId, string OperationType), long> _tenantPrices = new();
+
+    /// <summary>The tenants whose costs the gateway asked for, in order.</summary>
+    public ConcurrentQueue<Guid?> CostLookups { get; } = new();
+
+    /// <summary>The tenant's plan price for one operation (billing's <c>PUT /tokens/costs/{tenantId}</c>).</summary>
+    public void SetPrice(Guid tenantId, string operationType, long tokens) => _tenantPrices[(tenantId, operationType)] = tokens;
+
+    /// <summary>Defaults, with the named tenant's prices winning; no tenant = the defaults.</summary>
+    public CostsResponse Costs(Guid? tenantId)
+    {
+        var costs = new SortedDictionary<string, long>(Defaults);
+        foreach (var ((tenant, operation), tokens) in _tenantPrices)
+        {
+            if (tenant == tenantId)
+            {
+                costs[operation] = tokens;
+            }
+        }
+        return new CostsResponse(tenantId, costs);
+    }
+
     public IResult Hold(PlaceHoldRequest request)
     {
-        if (!Costs.TryGetValue(request.OperationType, out var price))
+        if (!Costs(request.TenantId).Costs.TryGetValue(request.OperationType, out var price))
         {
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["operationType"] = ["unknown"] });
         }
