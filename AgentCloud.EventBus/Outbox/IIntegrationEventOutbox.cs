@@ -13,10 +13,15 @@ namespace AgentCloud.EventBus.Outbox;
 public interface IIntegrationEventOutbox
 {
     void Add(DbContext context, IntegrationEvent @event);
+
+    /// <summary>Wakes the relay after rows staged outside a DbContext (<see cref="OutboxRows"/>) were committed.</summary>
+    void Nudge();
 }
 
 sealed class IntegrationEventOutbox(OutboxSignal signal) : IIntegrationEventOutbox
 {
+    public void Nudge() => signal.Notify();
+
     public void Add(DbContext context, IntegrationEvent @event)
     {
         var activity = Activity.Current;
