@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Security.Cryptography;
-using AgentCloud.Hosting.Machine;
-using AgentCloud.Hosting.Orchestration;
+using AgentCloud.LocalServers;
 
 namespace AgentCloud.Agents.Benchmarks;
 
@@ -12,7 +11,7 @@ namespace AgentCloud.Agents.Benchmarks;
 /// </summary>
 sealed class Platform : IAsyncDisposable
 {
-    readonly List<ManagedProcess> _processes = [];
+    readonly List<LocalProcess> _processes = [];
     readonly string _folder = Path.Combine(Path.GetTempPath(), $"agents-bench-{Guid.NewGuid():N}"[..25]);
     readonly Dictionary<string, string> _urls = [];
 
@@ -25,29 +24,30 @@ sealed class Platform : IAsyncDisposable
         var platform = new Platform();
         Directory.CreateDirectory(platform._folder);
         File.SetUnixFileMode(platform._folder, (UnixFileMode)0b111_001_001);
-        var postgres = new PostgresCluster(Path.Combine(platform._folder, "postgres"), FreePort.Next(), ephemeral: !durable);
-        var redis = new RedisInstance(Path.Combine(platform._folder, "redis"), FreePort.Next());
-        await postgres.InitializeAsync(Console.WriteLine, CancellationToken.None);
-        await redis.InitializeAsync(Console.WriteLine, CancellationToken.None);
-        var (pgFile, pgArgs) = postgres.ServerCommand();
-        platform._processes.Add(ManagedProcess.Start(pgFile, pgArgs, new ResourceLog("postgres", null), stopSignal: Signals.SIGINT));
-        var (redisFile, redisArgs) = redis.ServerCommand();
-        platform._processes.Add(ManagedProcess.Start(redisFile, redisArgs, new ResourceLog("redis", null)));
-        await WaitAsync(() => postgres.IsReadyAsync(CancellationToken.None));
-        await WaitAsync(() => redis.IsReadyAsync(CancellationToken.None));
+        var postgres = new LocalPostgres(Path.Combine(platform._folder, "postgres"), ephemeral: !durable);
+        postgres.Initialize();
+        var password = postgres.Password();
+        var postgresPort = FreePort.Next();
+        platform._processes.Add(LocalProcess.Start(postgres.Server(postgresPort.ToString(), diesWithParent: true)));
+        LocalRedis.Package.Ensure();
+        var redisPort = FreePort.Next();
+        platform._processes.Add(LocalProcess.Start(new LocalRedis(Path.Combine(platform._folder, "redis")).Server(redisPort.ToString(), diesWithParent: true)));
+        string ConnectionString(string database) => LocalPostgres.ConnectionString(postgresPort, password, database);
+        await WaitAsync(() => LocalPostgres.IsReadyAsync(ConnectionString("postgres"), CancellationToken.None));
+        await WaitAsync(() => LocalRedis.IsReadyAsync(redisPort, CancellationToken.None));
 
         var services = new[] { ("agents", "AgentCloud.Agents", "agentsdb"), ("tool-gateway", "AgentCloud.ToolGateway", "toolsdb"), ("billing", "AgentCloud.Billing", "billingdb") };
         foreach (var (name, _, database) in services)
         {
-            await postgres.CreateDatabaseAsync(database, CancellationToken.None);
+            await LocalPostgres.CreateDatabaseAsync(ConnectionString("postgres"), database, CancellationToken.None);
             platform._urls[name] = $"http://127.0.0.1:{FreePort.Next()}";
         }
         foreach (var (name, assembly, database) in services)
         {
             List<string> args =
             [
-                $"--urls={platform._urls[name]}", $"--ConnectionStrings:{database}={postgres.ConnectionString(database)}",
-                $"--ConnectionStrings:redis={redis.ConnectionString}", $"--Secrets:JwtSigningKey={platform.SigningKey}",
+                $"--urls={platform._urls[name]}", $"--ConnectionStrings:{database}={ConnectionString(database)}",
+                $"--ConnectionStrings:redis=127.0.0.1:{redisPort}", $"--Secrets:JwtSigningKey={platform.SigningKey}",
                 $"--Auth:ServiceName={name}", $"--EventBus:AppId={name}", "--environment=Production", "--Logging:LogLevel:Default=Warning",
                 "--Billing:MonthlyFeeEnabled=false",
             ];

@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using AgentCloud.Agents.Runs;
 using AgentCloud.Contracts.Agents;
-using AgentCloud.EventBus.CloudEvents;
-using AgentCloud.EventBus.Hosting;
+using AgentCloud.EventBus.Outbox;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -14,7 +13,7 @@ namespace AgentCloud.Agents.Decisions;
 /// and the run goes on; with <c>expire</c> the run ends with status <c>expired</c> (RunFailed, status expired).
 /// </summary>
 public sealed class ApprovalExpirySweeper(NpgsqlDataSource dataSource, RunDispatcher dispatcher, IOptions<ApprovalOptions> options,
-    IOptions<EventBusOptions> eventBus, ILogger<ApprovalExpirySweeper> logger) : BackgroundService
+    IIntegrationEventOutbox outbox, ILogger<ApprovalExpirySweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -83,6 +82,7 @@ public sealed class ApprovalExpirySweeper(NpgsqlDataSource dataSource, RunDispat
         }
         await Execute(connection, transaction, "SELECT pg_notify('agent_runs', '')", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        outbox.Nudge();
         logger.LogInformation("Expired {Count} approvals ({Policy})", expired.Count, options.Value.OnExpiry);
         return expired.Count;
     }
@@ -112,18 +112,16 @@ public sealed class ApprovalExpirySweeper(NpgsqlDataSource dataSource, RunDispat
             """, cancellationToken, ended.Select(e => e.RunId).ToArray());
         foreach (var failed in ended)
         {
-            var cloudEvent = CloudEventSerializer.Wrap(failed, eventBus.Value.AppId, null);
-            await Execute(connection, transaction, "INSERT INTO event_bus_outbox (id, topic, cloud_event) VALUES ($1, $2, $3)", cancellationToken,
-                Guid.CreateVersion7(), cloudEvent.Type, CloudEventSerializer.Serialize(cloudEvent));
+            await Execute(connection, transaction, OutboxRows.InsertSql, cancellationToken, OutboxRows.Values(failed, null));
         }
     }
 
-    static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object[] values)
+    static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object?[] values)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         foreach (var value in values)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
         }
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using AgentCloud.Agents.Runs;
 using AgentCloud.EventBus.Abstractions;
-using AgentCloud.EventBus.CloudEvents;
-using AgentCloud.EventBus.Hosting;
-using Microsoft.Extensions.Options;
+using AgentCloud.EventBus.Outbox;
 
 namespace AgentCloud.Agents.Loop;
 
@@ -12,7 +10,7 @@ namespace AgentCloud.Agents.Loop;
 /// renews the lease and fails everything when the worker's fencing token is stale, so a worker that lost its run
 /// can never write to it. Events go into the outbox in the same batch.
 /// </summary>
-public sealed class RunWriter(RunStore store, IOptions<EventBusOptions> eventBus)
+public sealed class RunWriter(RunStore store, IIntegrationEventOutbox outbox)
 {
     public SqlBatch Begin(RunState state) =>
         store.NewBatch().Add("SELECT runtime_fence($1, $2, $3)", state.Run.SessionId, state.Fencing, store.Options.LeaseDuration);
@@ -65,10 +63,6 @@ public sealed class RunWriter(RunStore store, IOptions<EventBusOptions> eventBus
     public static SqlBatch NotifyChanged(SqlBatch batch, RunState state) =>
         batch.Add("SELECT pg_notify('agent_run_events', $1)", state.Run.Id.ToString());
 
-    public SqlBatch Publish(SqlBatch batch, IntegrationEvent @event)
-    {
-        var cloudEvent = CloudEventSerializer.Wrap(@event, eventBus.Value.AppId, Activity.Current);
-        return batch.Add("INSERT INTO event_bus_outbox (id, topic, cloud_event, created_at) VALUES ($1, $2, $3, now())",
-            Guid.CreateVersion7(), cloudEvent.Type, CloudEventSerializer.Serialize(cloudEvent));
-    }
+    public SqlBatch Publish(SqlBatch batch, IntegrationEvent @event) =>
+        batch.Add(OutboxRows.InsertSql, OutboxRows.Values(@event, Activity.Current)).OnCommitted(outbox.Nudge);
 }

@@ -1,8 +1,6 @@
 using AgentCloud.Agents.Loop;
 using AgentCloud.Contracts.Agents;
-using AgentCloud.EventBus.CloudEvents;
-using AgentCloud.EventBus.Hosting;
-using Microsoft.Extensions.Options;
+using AgentCloud.EventBus.Outbox;
 
 namespace AgentCloud.Agents.Runs;
 
@@ -11,13 +9,12 @@ namespace AgentCloud.Agents.Runs;
 /// its fencing token moved on (so a worker still executing it can no longer write), RunFailed (cancelled) in the outbox,
 /// all in one write; a worker of this replica is stopped at once, one elsewhere at its next write.
 /// </summary>
-public sealed class RunCancellation(RunStore store, RunDispatcher dispatcher, RunSignals signals, IOptions<EventBusOptions> eventBus)
+public sealed class RunCancellation(RunStore store, RunDispatcher dispatcher, RunSignals signals, IIntegrationEventOutbox outbox)
 {
     public async Task<bool> CancelAsync(Run run, string message, CancellationToken cancellationToken)
     {
         var cancelled = new RunFailed(run.Id, run.AgentId, run.AgentVersion, run.SessionId, run.UserId, null, RunStatuses.Cancelled, "cancelled", message,
             RunView.From(run, null).TraceId) { TenantId = run.TenantId.ToString(), Subject = run.Id.ToString() };
-        var cloudEvent = CloudEventSerializer.Wrap(cancelled, eventBus.Value.AppId, null);
         await using var batch = store.NewBatch()
             .Add("""
                 WITH stopped AS (
@@ -31,8 +28,7 @@ public sealed class RunCancellation(RunStore store, RunDispatcher dispatcher, Ru
                 UPDATE agent_sessions SET active_run_id = NULL, lease_owner = NULL, lease_expires_at = NULL, fencing_token = fencing_token + 1
                 WHERE id = $1 AND active_run_id = $2
                 """, run.SessionId, run.Id)
-            .Add("INSERT INTO event_bus_outbox (id, topic, cloud_event) VALUES ($1, $2, $3)", Guid.CreateVersion7(), cloudEvent.Type,
-                CloudEventSerializer.Serialize(cloudEvent))
+            .Add(OutboxRows.InsertSql, OutboxRows.Values(cancelled, null)).OnCommitted(outbox.Nudge)
             .Add("SELECT pg_notify('agent_runs', ''), pg_notify('agent_run_events', $1)", run.Id.ToString());
         try
         {
@@ -76,9 +72,7 @@ public sealed class RunCancellation(RunStore store, RunDispatcher dispatcher, Ru
         await using var batch = store.NewBatch();
         foreach (var failed in events)
         {
-            var cloudEvent = CloudEventSerializer.Wrap(failed, eventBus.Value.AppId, null);
-            batch.Add("INSERT INTO event_bus_outbox (id, topic, cloud_event) VALUES ($1, $2, $3)", Guid.CreateVersion7(), cloudEvent.Type,
-                CloudEventSerializer.Serialize(cloudEvent));
+            batch.Add(OutboxRows.InsertSql, OutboxRows.Values(failed, null)).OnCommitted(outbox.Nudge);
             signals.Stopped(failed.RunId, new TurnResult(RunStatuses.Cancelled, null, failed.Message!, DateTimeOffset.UtcNow, [], [], false, "interrupted",
                 failed.Message));
         }

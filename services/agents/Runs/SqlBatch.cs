@@ -18,6 +18,14 @@ public readonly record struct Jsonb(string? Text)
 public sealed class SqlBatch(NpgsqlDataSource dataSource) : IAsyncDisposable
 {
     readonly NpgsqlBatch _batch = dataSource.CreateBatch();
+    readonly List<Action> _committed = [];
+
+    /// <summary>Runs <paramref name="action"/> once the batch has committed (e.g. wake the outbox relay).</summary>
+    public SqlBatch OnCommitted(Action action)
+    {
+        _committed.Add(action);
+        return this;
+    }
 
     public SqlBatch Add(string sql, params object?[] values)
     {
@@ -46,6 +54,7 @@ public sealed class SqlBatch(NpgsqlDataSource dataSource) : IAsyncDisposable
         {
             throw new LeaseLostException(e);
         }
+        _committed.ForEach(action => action());
     }
 
     public async Task<NpgsqlDataReader> ReadAsync(CancellationToken cancellationToken) => await _batch.ExecuteReaderAsync(cancellationToken);

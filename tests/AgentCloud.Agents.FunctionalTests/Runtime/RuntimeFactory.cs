@@ -69,12 +69,12 @@ public class RuntimeFactory : AgentsFactory
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>The events of this type staged in the agents outbox for a run (published or not).</summary>
+    /// <summary>The events of this type staged in the agents outbox for a run (published or not): <c>subject</c> and <c>data</c>.</summary>
     public async Task<List<JsonElement>> OutboxEventsAsync(string type, Guid runId)
     {
         await using var connection = new Npgsql.NpgsqlConnection(DatabaseConnectionString);
         await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand("SELECT cloud_event FROM event_bus_outbox WHERE topic = $1", connection)
+        await using var command = new Npgsql.NpgsqlCommand("SELECT data, subject FROM event_bus_outbox WHERE topic = $1", connection)
         {
             Parameters = { new() { Value = type } },
         };
@@ -82,10 +82,9 @@ public class RuntimeFactory : AgentsFactory
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            var cloudEvent = JsonDocument.Parse(reader.GetString(0)).RootElement.Clone();
-            if (cloudEvent.GetProperty("subject").GetString() == runId.ToString())
+            if (!reader.IsDBNull(1) && reader.GetString(1) == runId.ToString())
             {
-                events.Add(cloudEvent);
+                events.Add(JsonSerializer.SerializeToElement(new { subject = reader.GetString(1), data = JsonDocument.Parse(reader.GetString(0)).RootElement }));
             }
         }
         return events;

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AgentCloud.Hosting.Machine;
+using AgentCloud.LocalServers;
 using AgentCloud.Testing;
 using Xunit;
 
