@@ -41,7 +41,7 @@ public sealed class DemoSeedInDevelopmentTests(DevelopmentAgentsFactory factory)
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
         var serviceReadme = File.ReadAllText(Path.Combine(RepositoryRoot(), "services", "agents", "README.md"));
-        var appHost = File.ReadAllText(Path.Combine(RepositoryRoot(), "AgentCloud.AppHost", "Program.cs"));
+        var appHost = File.ReadAllText(Path.Combine(RepositoryRoot(), "AgentCloud.AppHost", "Extensions.cs")); // the start-up note
 
         Assert.Matches($@"`{Regex.Escape(DemoSeeder.AdminEmail)}`\s*\|\s*`{Regex.Escape(DemoSeeder.AdminPassword)}`", readme);
         Assert.Matches($@"`{Regex.Escape(DemoSeeder.MemberEmail)}`\s*\|\s*`{Regex.Escape(DemoSeeder.MemberPassword)}`", readme);
