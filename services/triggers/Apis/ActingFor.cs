@@ -13,44 +13,48 @@ public sealed record ActingFor(Guid TenantId, Guid? UserId, string? BearerToken,
 {
     public static readonly string[] Services = ["tool-gateway", "agents"];
 
+    Dictionary<string, string[]> Errors { get; init; } = [];
+
     public bool IsUser => Service is null;
 
-    /// <summary>Resolves who the request acts for, or answers 400; put on every route group of the API.</summary>
-    public static async ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>Answers 400 when a service did not say whom it acts for; put on every route group that binds it.</summary>
+    public static async ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        Resolve(context.HttpContext) is { Errors.Count: > 0 } invalid ? TypedResults.ValidationProblem(invalid.Errors) : await next(context);
+
+    public static ValueTask<ActingFor?> BindAsync(HttpContext context, ParameterInfo parameter) => ValueTask.FromResult<ActingFor?>(Resolve(context));
+
+    static ActingFor Resolve(HttpContext http)
     {
-        var http = context.HttpContext;
+        if (http.Items[typeof(ActingFor)] is ActingFor resolved)
+        {
+            return resolved;
+        }
         var caller = http.GetCaller();
+        var errors = new Dictionary<string, string[]>();
+        ActingFor actor;
         if (caller is { IsUser: true })
         {
-            http.Items[typeof(ActingFor)] = new ActingFor(caller.TenantId, caller.UserId, http.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim(), null);
-            return await next(context);
+            actor = new ActingFor(caller.TenantId, caller.UserId, http.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim(), null);
         }
-        var errors = new Dictionary<string, string[]>();
-        Guid? tenant = Guid.TryParse(http.Request.Query["tenant_id"], out var t) && t != Guid.Empty ? t : null;
-        if (tenant is null)
+        else
         {
-            errors["tenant_id"] = ["A service names the tenant it acts for: tenant_id must be a UUID."];
-        }
-        Guid? user = null;
-        if (http.Request.Query.TryGetValue("user_id", out var userText))
-        {
-            if (Guid.TryParse(userText, out var u))
+            Guid? tenant = Guid.TryParse(http.Request.Query["tenant_id"], out var t) && t != Guid.Empty ? t : null;
+            if (tenant is null)
             {
-                user = u;
+                errors["tenant_id"] = ["A service names the tenant it acts for: tenant_id must be a UUID."];
             }
-            else
+            Guid? user = null;
+            if (http.Request.Query.TryGetValue("user_id", out var userText))
             {
-                errors["user_id"] = ["user_id must be a UUID."];
+                user = Guid.TryParse(userText, out var u) ? u : null;
+                if (user is null)
+                {
+                    errors["user_id"] = ["user_id must be a UUID."];
+                }
             }
+            actor = new ActingFor(tenant ?? Guid.Empty, user, null, caller?.ServiceName ?? "unknown") { Errors = errors };
         }
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-        http.Items[typeof(ActingFor)] = new ActingFor(tenant!.Value, user, null, caller!.ServiceName);
-        return await next(context);
+        http.Items[typeof(ActingFor)] = actor;
+        return actor;
     }
-
-    public static ValueTask<ActingFor?> BindAsync(HttpContext context, ParameterInfo parameter) =>
-        ValueTask.FromResult(context.Items[typeof(ActingFor)] as ActingFor);
 }

@@ -23,7 +23,7 @@ public sealed partial class ListenerPoller(
     IServiceScopeFactory scopes, ListenerFactory factory, FireLog fireLog, ListenerSignal signal, [FromKeyedServices(Clock.Key)] TimeProvider time,
     IOptions<TriggersSettings> options, ILogger<ListenerPoller> logger) : BackgroundService
 {
-    readonly string _replica = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48];
+    readonly string _replica = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
 
     sealed record Leased(string Key, Guid TenantId, string System, Guid? CredentialId, string? Cursor, DateTimeOffset? LastPolledAt,
         DateTimeOffset? CredentialChangedAt, int Failures);

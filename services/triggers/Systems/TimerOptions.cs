@@ -111,14 +111,14 @@ public sealed record TimerOptions(
             var anchor = StartAt ?? now + period;
             return anchor > now ? anchor : anchor + period * (Math.Floor((now - anchor) / period) + 1);
         }
-        return Expression.GetNextOccurrence(now, Zone);
+        return Expression.GetNextOccurrence(now, Zone)?.ToUniversalTime();
     }
 
     /// <summary>The tick after <paramref name="tick"/>; null for a one-shot timer.</summary>
     public DateTimeOffset? NextTick(DateTimeOffset tick) =>
         At is not null ? null
         : IntervalSeconds is { } seconds ? tick.AddSeconds(seconds)
-        : Expression.GetNextOccurrence(tick, Zone);
+        : Expression.GetNextOccurrence(tick, Zone)?.ToUniversalTime();
 
     /// <summary>
     /// The ticks due at <paramref name="now"/> from <paramref name="scheduled"/> on: how many (counting stops at
@@ -146,7 +146,7 @@ public sealed record TimerOptions(
                 break;
             }
         }
-        return (Math.Max(count, 1), latest);
+        return (Math.Max(count, 1), latest.ToUniversalTime());
     }
 
     public override JsonObject ToJson()
