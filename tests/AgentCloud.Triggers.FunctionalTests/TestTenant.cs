@@ -19,6 +19,14 @@ public sealed class TestTenant
         Client = factory.CreateClient(TestTokens.User(TenantId, UserId));
     }
 
+    /// <summary>The same tenant, user and agent, calling another host (a replica, or the service after a restart).</summary>
+    public TestTenant(TriggersFactory factory, TestTenant same)
+    {
+        (Factory, TenantId, UserId, AgentId) = (factory, same.TenantId, same.UserId, same.AgentId);
+        factory.Directory.AddAgent(TenantId, AgentId);
+        Client = factory.CreateClient(TestTokens.User(TenantId, UserId));
+    }
+
     public TriggersFactory Factory { get; }
 
     public Guid TenantId { get; } = Guid.NewGuid();

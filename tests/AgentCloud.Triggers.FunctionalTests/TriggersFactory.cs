@@ -85,6 +85,11 @@ public class TriggersFactory : ServiceFactory<Program>
 
     public override async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return; // a test that stopped the service disposes it early
+        }
+        _disposed = true;
         await base.DisposeAsync();
         if (_replicaOf is null && Peers is not null)
         {
@@ -92,6 +97,8 @@ public class TriggersFactory : ServiceFactory<Program>
         }
         GC.SuppressFinalize(this);
     }
+
+    bool _disposed;
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
 }

@@ -231,7 +231,7 @@ public static class TriggersApi
         }
         var entries = await services.Db.TriggerEvents.AsNoTracking()
             .Where(e => e.TriggerId == triggerId && e.TenantId == actor.TenantId)
-            .OrderByDescending(e => e.FiredAt).ThenByDescending(e => e.Id).Take(limit ?? DefaultLimit)
+            .OrderByDescending(e => e.FiredAt).ThenByDescending(e => e.ScheduledFor).ThenByDescending(e => e.Id).Take(limit ?? DefaultLimit)
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new TriggerEventLog(triggerId, [.. entries.Select(e => new TriggerEventEntry(
             e.Id, e.Outcome, e.ScheduledFor, e.FiredAt, e.Payload is null ? null : System.Text.Json.JsonDocument.Parse(e.Payload).RootElement.Clone()))]));

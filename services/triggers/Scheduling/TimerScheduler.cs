@@ -27,6 +27,10 @@ public sealed partial class TimerScheduler(
     IOptions<TriggersSettings> settings, ILogger<TimerScheduler> logger) : BackgroundService
 {
     readonly ConcurrentDictionary<(Guid, int), TimerOptions> _options = new();
+    long _fired;
+
+    /// <summary>Timers this replica has fired (or skipped) since it started.</summary>
+    public long Fired => Interlocked.Read(ref _fired);
 
     sealed record DueTimer(FireTarget Target, DateTimeOffset Scheduled, int Version, string Options);
 
@@ -99,6 +103,7 @@ public sealed partial class TimerScheduler(
         await MoveAsync(db, moves, completed, now, cancellationToken);
         await fireLog.RecordAsync(db, fires, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        Interlocked.Add(ref _fired, due.Count);
         if (fires.Any(f => f.Outcome != TriggerOutcomes.Fired))
         {
             LogMisfires(fires.Count(f => f.Outcome == TriggerOutcomes.CaughtUp), fires.Count(f => f.Outcome == TriggerOutcomes.Skipped));
