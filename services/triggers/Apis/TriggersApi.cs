@@ -49,7 +49,7 @@ public static class TriggersApi
             return error;
         }
         var errors = new Dictionary<string, string[]>();
-        var now = services.Time.GetUtcNow();
+        var now = services.Time.Now();
         TriggerInput.NewTrigger? input;
         SystemOptions? options = null;
         using (body)
@@ -125,7 +125,7 @@ public static class TriggersApi
             return error;
         }
         var errors = new Dictionary<string, string[]>();
-        var now = services.Time.GetUtcNow();
+        var now = services.Time.Now();
         TriggerInput.TriggerChange? change;
         SystemOptions? options = null;
         using (body)

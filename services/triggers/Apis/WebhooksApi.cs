@@ -66,7 +66,7 @@ public static class WebhooksApi
         {
             return Problem(StatusCodes.Status401Unauthorized, "The webhook signature does not match.");
         }
-        var now = time.GetUtcNow();
+        var now = time.Now();
         var sent = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(timestamp, 0, 253_402_300_799));
         if ((now - sent).Duration() > settings.WebhookTolerance)
         {
@@ -113,7 +113,7 @@ public static class WebhooksApi
             return Problem(StatusCodes.Status404NotFound, "No such webhook trigger.");
         }
         trigger.WebhookSecret = WebhookSignature.NewSecret();
-        trigger.UpdatedAt = time.GetUtcNow();
+        trigger.UpdatedAt = time.Now();
         trigger.Version++;
         await db.SaveChangesAsync(cancellationToken);
         var shown = TriggerViews.Show(trigger, TriggerViews.WebhookBase(request, settings.Value.PublicBaseUrl), null, null, trigger.WebhookSecret);

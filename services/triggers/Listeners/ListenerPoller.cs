@@ -63,7 +63,7 @@ public sealed partial class ListenerPoller(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TriggersDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var now = time.GetUtcNow();
+        var now = time.Now();
         await using var lease = db.Command("""
             UPDATE listeners SET leased_until = @until, leased_by = @me
             WHERE key IN (SELECT key FROM listeners
@@ -118,7 +118,7 @@ public sealed partial class ListenerPoller(
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var now = time.GetUtcNow();
+        var now = time.Now();
         var fresh = await RememberAsync(db, state.Key, result.Items, now, cancellationToken);
         // The listener's first poll takes stock: what is already there is not news.
         var news = state.LastPolledAt is null ? [] : result.Items.Where(i => fresh.Contains(i.Key)).ToList();
@@ -196,7 +196,7 @@ public sealed partial class ListenerPoller(
             HttpRequestException http => $"The source could not be reached ({http.HttpRequestError}).",
             _ => "The source answered something that is not valid JSON.",
         };
-        var now = time.GetUtcNow();
+        var now = time.Now();
         await db.Database.ExecuteSqlAsync($"""
             UPDATE listeners SET failures = {failures}, last_error = {error}, next_poll_at = {now + backoff}, leased_until = NULL, leased_by = NULL
             WHERE key = {state.Key}

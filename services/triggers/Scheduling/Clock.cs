@@ -7,4 +7,11 @@ namespace AgentCloud.Triggers.Scheduling;
 public static class Clock
 {
     public const string Key = "triggers";
+
+    /// <summary>Now, to the microsecond (what PostgreSQL keeps), so what an answer shows is what a later read shows.</summary>
+    public static DateTimeOffset Now(this TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % 10));
+    }
 }

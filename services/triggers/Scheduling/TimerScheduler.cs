@@ -74,7 +74,7 @@ public sealed partial class TimerScheduler(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TriggersDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var now = time.GetUtcNow();
+        var now = time.Now();
         var due = await ClaimAsync(db, now, cancellationToken);
         if (due.Count == 0)
         {
@@ -84,7 +84,7 @@ public sealed partial class TimerScheduler(
         var fires = new List<Fire>(due.Count);
         var moves = new List<(Guid Trigger, DateTimeOffset Next)>(due.Count);
         var completed = new List<Guid>();
-        var firedAt = time.GetUtcNow();
+        var firedAt = time.Now();
         foreach (var timer in due)
         {
             var options = OptionsOf(timer);
