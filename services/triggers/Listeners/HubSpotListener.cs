@@ -73,7 +73,8 @@ public sealed class HubSpotListener(CredentialsClient credentials, HttpClient ht
                     ["properties"] = JsonNode.Parse(values.GetRawText()),
                 })));
             }
-            if (!results.TryGetProperty("paging", out var paging) || !paging.TryGetProperty("next", out var next) || Text(next, "after") is not { } nextAfter)
+            if (!results.TryGetProperty("paging", out var paging) || paging.ValueKind != JsonValueKind.Object
+                || !paging.TryGetProperty("next", out var next) || Text(next, "after") is not { } nextAfter)
             {
                 break;
             }

@@ -110,8 +110,7 @@ public sealed partial class ListenerPoller(
             timeout.CancelAfter(options.Value.PollTimeout);
             result = await listener.PollAsync(poll, timeout.Token);
         }
-        catch (Exception e) when ((e is ListenerException or HttpRequestException or OperationCanceledException or System.Text.Json.JsonException)
-            && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             await FailedAsync(db, state, interval, e, cancellationToken);
             return;
@@ -194,8 +193,13 @@ public sealed partial class ListenerPoller(
             ListenerException => failure.Message,
             OperationCanceledException => $"The poll did not finish within {options.Value.PollTimeout.TotalSeconds:0} s.",
             HttpRequestException http => $"The source could not be reached ({http.HttpRequestError}).",
-            _ => "The source answered something that is not valid JSON.",
+            System.Text.Json.JsonException => "The source answered something that is not valid JSON.",
+            _ => $"The listener failed ({failure.GetType().Name}).",
         };
+        if (error.StartsWith("The listener failed", StringComparison.Ordinal))
+        {
+            LogListenerBug(state.Key, failure);
+        }
         var now = time.Now();
         await db.Database.ExecuteSqlAsync($"""
             UPDATE listeners SET failures = {failures}, last_error = {error}, next_poll_at = {now + backoff}, leased_until = NULL, leased_by = NULL
@@ -209,6 +213,9 @@ public sealed partial class ListenerPoller(
 
     [LoggerMessage(LogLevel.Information, "Listener {Key}: {Items} new items, {Fires} fires")]
     partial void LogFired(string key, int items, int fires);
+
+    [LoggerMessage(LogLevel.Error, "Listener {Key} failed unexpectedly")]
+    partial void LogListenerBug(string key, Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "Listener {Key} poll failed ({Failures} in a row); next try in {Seconds:0} s: {Error}")]
     partial void LogPollFailed(string key, int failures, double seconds, string error);
