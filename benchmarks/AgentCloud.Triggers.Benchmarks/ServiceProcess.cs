@@ -22,7 +22,11 @@ sealed class ServiceProcess : IAsyncDisposable
     {
         var port = FreePort.Next();
         var dll = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Run from the service's own folder, so its appsettings.json applies as it does in production.
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
         foreach (var argument in new[]
         {
             dll, $"--urls=http://127.0.0.1:{port}", "--environment=Production",

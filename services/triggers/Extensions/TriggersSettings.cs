@@ -24,6 +24,9 @@ public sealed class TriggersSettings
     /// <summary>Due timers claimed per transaction.</summary>
     public int SchedulerBatchSize { get; set; } = 500;
 
+    /// <summary>Claiming loops per replica (they take disjoint rows, like replicas do).</summary>
+    public int SchedulerConcurrency { get; set; } = 2;
+
     /// <summary>Longest sleep of an idle scheduler (covers timers created through another replica).</summary>
     public TimeSpan SchedulerMaxIdle { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -34,12 +34,14 @@ public sealed partial class TimerScheduler(
 
     sealed record DueTimer(FireTarget Target, DateTimeOffset Scheduled, int Version, string Options);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        settings.Value.SchedulerEnabled
+            ? Task.WhenAll(Enumerable.Range(0, settings.Value.SchedulerConcurrency).Select(_ => LoopAsync(stoppingToken)))
+            : Task.CompletedTask;
+
+    /// <summary>One claiming loop; a replica runs a few, so one batch's commit overlaps the next one's work.</summary>
+    async Task LoopAsync(CancellationToken stoppingToken)
     {
-        if (!settings.Value.SchedulerEnabled)
-        {
-            return;
-        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
