@@ -39,6 +39,25 @@ public sealed class TriggersApiTests(TriggersFactory factory) : IClassFixture<Tr
     }
 
     [Fact]
+    public async Task Lists_page_with_after_and_filter_by_system()
+    {
+        var tenant = new TestTenant(factory);
+        var created = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            created.Add((await tenant.CreateTimerAsync(new { interval_seconds = 60 + i })).TriggerId);
+        }
+        var webhook = await tenant.CreateAsync(new { system = "webhook", options = new { } });
+
+        var first = await tenant.Client.GetFromJsonAsync<TriggerList>("/triggers?limit=2");
+        var rest = await tenant.Client.GetFromJsonAsync<TriggerList>($"/triggers?limit=2&after={first!.Items[^1].TriggerId}");
+        var timers = await tenant.Client.GetFromJsonAsync<TriggerList>("/triggers?system=timer");
+
+        Assert.Equal([.. created, webhook.TriggerId], first.Items.Concat(rest!.Items).Select(t => t.TriggerId));
+        Assert.Equal(created, timers!.Items.Select(t => t.TriggerId));
+    }
+
+    [Fact]
     public async Task An_agent_the_user_cannot_see_is_a_404_and_nothing_is_written()
     {
         var tenant = new TestTenant(factory);
