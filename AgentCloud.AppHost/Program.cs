@@ -37,6 +37,7 @@ var triggers = builder.AddService<Projects.AgentCloud_Triggers>("triggers", port
     .WaitFor(triggersDb).WaitFor(redis);
 
 agents.WithReference(toolGateway).WithReference(billing).WithReference(credentials).WithReference(triggers);
+toolGateway.WithReference(triggers); // the reminder tools
 
 // Every service gets its own service token from agents (client credentials).
 billing.WithReference(agents);

@@ -11,8 +11,7 @@ namespace AgentCloud.Agents.Benchmarks;
 /// </summary>
 sealed class Platform : IAsyncDisposable
 {
-    readonly List<LocalProcess> _processes = [];
-    readonly string _folder = Path.Combine(Path.GetTempPath(), $"agents-bench-{Guid.NewGuid():N}"[..25]);
+    ThrowAwayServers _servers = null!;
     readonly Dictionary<string, string> _urls = [];
 
     public string SigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
@@ -22,24 +21,14 @@ sealed class Platform : IAsyncDisposable
     public static async Task<Platform> StartAsync(bool durable)
     {
         var platform = new Platform();
-        Directory.CreateDirectory(platform._folder);
-        File.SetUnixFileMode(platform._folder, (UnixFileMode)0b111_001_001);
-        var postgres = new LocalPostgres(Path.Combine(platform._folder, "postgres"), ephemeral: !durable);
-        postgres.Initialize();
-        var password = postgres.Password();
-        var postgresPort = FreePort.Next();
-        platform._processes.Add(LocalProcess.Start(postgres.Server(postgresPort.ToString(), diesWithParent: true)));
-        LocalRedis.Package.Ensure();
-        var redisPort = FreePort.Next();
-        platform._processes.Add(LocalProcess.Start(new LocalRedis(Path.Combine(platform._folder, "redis")).Server(redisPort.ToString(), diesWithParent: true)));
-        string ConnectionString(string database) => LocalPostgres.ConnectionString(postgresPort, password, database);
-        await WaitAsync(() => LocalPostgres.IsReadyAsync(ConnectionString("postgres"), CancellationToken.None));
-        await WaitAsync(() => LocalRedis.IsReadyAsync(redisPort, CancellationToken.None));
+        var servers = platform._servers = await ThrowAwayServers.StartAsync(
+            Path.Combine(Path.GetTempPath(), $"agents-bench-{Guid.NewGuid():N}"[..25]), durable);
+        string ConnectionString(string database) => servers.ConnectionString(database);
 
         var services = new[] { ("agents", "AgentCloud.Agents", "agentsdb"), ("tool-gateway", "AgentCloud.ToolGateway", "toolsdb"), ("billing", "AgentCloud.Billing", "billingdb") };
         foreach (var (name, _, database) in services)
         {
-            await LocalPostgres.CreateDatabaseAsync(ConnectionString("postgres"), database, CancellationToken.None);
+            await servers.CreateDatabaseAsync(database);
             platform._urls[name] = $"http://127.0.0.1:{FreePort.Next()}";
         }
         foreach (var (name, assembly, database) in services)
@@ -47,7 +36,7 @@ sealed class Platform : IAsyncDisposable
             List<string> args =
             [
                 $"--urls={platform._urls[name]}", $"--ConnectionStrings:{database}={ConnectionString(database)}",
-                $"--ConnectionStrings:redis=127.0.0.1:{redisPort}", $"--Secrets:JwtSigningKey={platform.SigningKey}",
+                $"--ConnectionStrings:redis={servers.RedisConnectionString}", $"--Secrets:JwtSigningKey={platform.SigningKey}",
                 $"--Auth:ServiceName={name}", $"--EventBus:AppId={name}", "--environment=Production", "--Logging:LogLevel:Default=Warning",
                 "--Billing:MonthlyFeeEnabled=false",
             ];
@@ -88,15 +77,5 @@ sealed class Platform : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Task.WhenAll(_processes.Select(p => p.StopAsync(TimeSpan.FromSeconds(5))));
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public ValueTask DisposeAsync() => _servers.DisposeAsync();
 }

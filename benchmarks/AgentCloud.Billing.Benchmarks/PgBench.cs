@@ -6,7 +6,7 @@ using AgentCloud.LocalServers;
 namespace AgentCloud.Billing.Benchmarks;
 
 /// <summary>The same raw UPDATE loop driven by PostgreSQL's own pgbench (C client, prepared statements): the server's ceiling.</summary>
-sealed partial class PgBench(Infrastructure infrastructure, string database, int concurrency)
+sealed partial class PgBench(ThrowAwayServers infrastructure, string database, int concurrency)
 {
     readonly string _pgbench = Path.Combine(LocalPostgres.FindBinDirectory()!, "pgbench");
 
@@ -22,7 +22,7 @@ sealed partial class PgBench(Infrastructure infrastructure, string database, int
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
-                Environment = { ["PGPASSWORD"] = infrastructure.PostgresPassword },
+                Environment = { ["PGPASSWORD"] = infrastructure.Password },
             };
             foreach (var argument in new[]
             {

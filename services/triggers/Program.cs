@@ -1,3 +1,4 @@
+using AgentCloud.Triggers.Apis;
 using AgentCloud.Triggers.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +9,8 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapTriggersApi();
+app.MapWebhooksApi();
 
 app.Run();
 

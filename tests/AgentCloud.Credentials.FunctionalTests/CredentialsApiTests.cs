@@ -39,6 +39,31 @@ public sealed class CredentialsApiTests(CredentialsFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task Triggers_reads_a_secret_for_its_listeners_and_the_audit_names_the_triggers_served()
+    {
+        var owner = Guid.NewGuid();
+        var secret = TelemetryCapture.NewSecret("gmail-refresh-token");
+        var member = factory.Client(TestTokens.User(_tenant, owner));
+        var id = await Vault.CreateAsync(member, _tenant, Vault.Body(secret, userId: "omit", type: "oauth2"));
+        var triggers = factory.Client(TestTokens.Service("triggers"));
+        var purpose = $"trigger-listener:gmail/triggers:{Guid.NewGuid()}";
+
+        var read = await Vault.ReadAsync(triggers, _tenant, id, $"?user_id={owner}&purpose={Uri.EscapeDataString(purpose)}");
+        var withoutTheUser = await Vault.ReadAsync(triggers, _tenant, id, $"?purpose={Uri.EscapeDataString(purpose)}");
+        var billing = await Vault.ReadAsync(factory.Client(TestTokens.Service("billing")), _tenant, id, $"?user_id={owner}");
+
+        Assert.Equal(HttpStatusCode.OK, read.Status);
+        Assert.Equal(secret, read.Body.GetProperty("credentials").GetProperty("password").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, withoutTheUser.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, billing.Status);
+        var audit = (await member.GetFromJsonAsync<JsonElement>($"{Vault.Credential(_tenant, id)}/audit")).GetProperty("entries").EnumerateArray()
+            .Select(e => (Action: e.GetProperty("action").GetString(), Service: e.GetProperty("actor_service").GetString(), Purpose: e.GetProperty("purpose").GetString()))
+            .ToList();
+        Assert.Contains(("read", "triggers", purpose), audit);
+        Assert.Contains(("read_denied", "triggers", purpose), audit);
+    }
+
+    [Fact]
     public async Task A_user_scoped_credential_needs_the_same_user_id_else_404()
     {
         var (owner, other) = (Guid.NewGuid(), Guid.NewGuid());
@@ -119,8 +144,8 @@ public sealed class CredentialsApiTests(CredentialsFactory factory) : IClassFixt
     [InlineData("admin")]
     [InlineData("owner")]
     [InlineData("billing")]
-    [InlineData("triggers")]
-    public async Task Only_tool_gateway_and_agents_read_plaintext(string who)
+    [InlineData("web")]
+    public async Task Only_tool_gateway_agents_and_triggers_read_plaintext(string who)
     {
         var secret = TelemetryCapture.NewSecret("only-services");
         var user = Guid.NewGuid();

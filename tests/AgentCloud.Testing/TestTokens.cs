@@ -65,6 +65,17 @@ public static class TestTokens
             && token.Payload.TryGetProperty(AgentCloudClaims.Service, out var service) ? service.GetString() : null;
     }
 
+    /// <summary>The user (tenant and user id) whose test-signed token authorizes this request; null for anything else.</summary>
+    public static (Guid TenantId, Guid UserId)? CallingUser(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? JsonWebToken.Parse(header[7..]) : null;
+        return token is not null && token.HasValidHs256Signature(Key)
+            && token.Payload.TryGetProperty(AgentCloudClaims.Tenant, out var tenant) && Guid.TryParse(tenant.GetString(), out var tenantId)
+            && token.Payload.TryGetProperty(AgentCloudClaims.Subject, out var user) && Guid.TryParse(user.GetString(), out var userId)
+            ? (tenantId, userId) : null;
+    }
+
     /// <summary>Sets <c>Authorization: Bearer</c> on every request of this client.</summary>
     public static HttpClient WithToken(this HttpClient client, string token)
     {

@@ -24,6 +24,8 @@ public sealed class ToolGatewayFactory() : ServiceFactory<Program>("toolsdb"), I
 
     public SmtpPeer Smtp { get; private set; } = null!;
 
+    public StandInTriggers Triggers { get; private set; } = null!;
+
     public ConcurrentQueue<string> Logs { get; } = new();
 
     public ConcurrentQueue<string> SpanTexts { get; } = new();
@@ -35,6 +37,8 @@ public sealed class ToolGatewayFactory() : ServiceFactory<Program>("toolsdb"), I
         await base.InitializeAsync();
         Peers = await LocalPeers.StartAsync();
         Smtp = await SmtpPeer.StartAsync();
+        Triggers = await StandInTriggers.StartAsync();
+        WithSetting("services:triggers:http:0", Triggers.BaseUrl);
         _listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name.StartsWith("AgentCloud", StringComparison.Ordinal) || source.Name is "System.Net.Http" or "Npgsql" or "Microsoft.AspNetCore",
@@ -69,6 +73,7 @@ public sealed class ToolGatewayFactory() : ServiceFactory<Program>("toolsdb"), I
         await DisposeAsync();
         if (Peers is not null) await Peers.DisposeAsync();
         if (Smtp is not null) await Smtp.DisposeAsync();
+        if (Triggers is not null) await Triggers.DisposeAsync();
     }
 }
 

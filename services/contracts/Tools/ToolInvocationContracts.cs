@@ -4,7 +4,8 @@ namespace AgentCloud.Contracts.Tools;
 
 /// <summary>
 /// Body of <c>POST /tools/{key}/invoke</c>. A service caller (the agents runtime) names the tenant and user; a user
-/// caller's own token decides both (the body may repeat them but not change them).
+/// caller's own token decides both (the body may repeat them but not change them). <see cref="ConversationId"/> is the
+/// conversation the call is made in (reminders come back into it).
 /// </summary>
 public sealed record ToolInvocationRequest(
     string ToolCallId,
@@ -15,7 +16,8 @@ public sealed record ToolInvocationRequest(
     Guid? RunId = null,
     Guid? LocationId = null,
     Guid? CredentialId = null,
-    string? ApprovalGrant = null);
+    string? ApprovalGrant = null,
+    Guid? ConversationId = null);
 
 /// <summary>
 /// What the model reads back. <see cref="Status"/> is <c>succeeded</c>, <c>failed</c> (the tool ran or was refused:

@@ -12,6 +12,9 @@ namespace AgentCloud.Credentials.Apis;
 /// <summary>Seed 003's credentials API: create (users) and the privileged read with the secret (services).</summary>
 public static partial class CredentialsApi
 {
+    /// <summary>The services that use secrets: tools (tool-gateway), model providers (agents), listeners' OAuth tokens (triggers).</summary>
+    public static readonly string[] SecretReaders = ["tool-gateway", "agents", "triggers"];
+
     public static IEndpointRouteBuilder MapCredentialsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/tenant/{tenantId:guid}/credentials").WithTags("Credentials").RequireTenantFromRoute("tenantId")
@@ -20,7 +23,7 @@ public static partial class CredentialsApi
         group.MapPost("/", CreateCredential).RequireUser()
             .Accepts<CreateCredentialRequest>("application/json")
             .WithName("CreateCredential").WithSummary("Store a credential; its secret is encrypted at rest (seed 003)");
-        group.MapGet("/{credentialId:guid}", ReadCredentialSecret).RequireService("tool-gateway", "agents")
+        group.MapGet("/{credentialId:guid}", ReadCredentialSecret).RequireService(SecretReaders)
             .WithName("ReadCredentialSecret").WithSummary("The credential with its secret, for services; user_id must match a user-scoped credential");
 
         group.MapGet("/", ListCredentials).RequireUserOrService("tool-gateway", "agents")

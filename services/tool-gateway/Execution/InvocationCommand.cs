@@ -14,4 +14,5 @@ public sealed record InvocationCommand(
     string ToolCallId,
     JsonElement Arguments,
     string? ApprovalGrant,
-    string Caller);
+    string Caller,
+    Guid? ConversationId = null);

@@ -210,7 +210,7 @@ public sealed partial class ToolExecutor(
         // Not the request's token: a caller hanging up must not leave a half-done action; the timeout bounds it.
         using var timeout = new CancellationTokenSource(limit, time);
         var context = new ToolContext(definition, command.TenantId, command.UserId, command.AgentId, command.RunId, command.LocationId,
-            command.ToolCallId, command.Arguments, command.Tool.Configuration, credential, services);
+            command.ToolCallId, command.Arguments, command.Tool.Configuration, credential, services, command.ConversationId);
         var began = Stopwatch.GetTimestamp();
         try
         {

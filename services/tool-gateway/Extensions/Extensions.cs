@@ -24,6 +24,7 @@ public static class Extensions
         services.AddHttpClient<ICredentialsClient, CredentialsClient>(http => http.BaseAddress = new("http://credentials/")).AddServiceIdentity();
         services.AddHttpClient(TwilioConnector.HttpClientName);
         services.AddHttpClient(WebSearchConnector.HttpClientName);
+        services.AddHttpClient(ReminderConnector.HttpClientName, http => http.BaseAddress = new("http://triggers/")).AddServiceIdentity();
 
         // The built-in tools: one connector class per family.
         services.AddToolConnector<TimeConnector>();
@@ -33,6 +34,7 @@ public static class Extensions
         services.AddToolConnector<TwilioConnector>();
         services.AddToolConnector<HttpRequestConnector>();
         services.AddToolConnector<WebSearchConnector>();
+        services.AddToolConnector<ReminderConnector>();
         services.AddSingleton<ToolRegistry>();
 
         services.AddSingleton<ApprovalGrantVerifier>();

@@ -15,8 +15,8 @@ public interface IToolConnector
     Task<ToolOutcome> ExecuteAsync(ToolContext context, CancellationToken cancellationToken);
 }
 
-/// <summary>Everything a connector may use: who calls (seed 001's injected user/agent context), the arguments, the
-/// tenant's configuration of the tool, and the credential fetched for this call.</summary>
+/// <summary>Everything a connector may use: who calls (seed 001's injected user/agent/conversation context), the
+/// arguments, the tenant's configuration of the tool, and the credential fetched for this call.</summary>
 public sealed record ToolContext(
     ActionDefinition Definition,
     Guid TenantId,
@@ -28,7 +28,8 @@ public sealed record ToolContext(
     JsonElement Arguments,
     JsonObject Configuration,
     ResolvedCredential? Credential,
-    IServiceProvider Services)
+    IServiceProvider Services,
+    Guid? ConversationId = null)
 {
     public string? Argument(string name) =>
         Arguments.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using AgentCloud.ToolGateway.Connectors;
+using AgentCloud.ServiceDefaults.Http;
 using Xunit;
 
 namespace AgentCloud.ToolGateway.FunctionalTests.Unit;

@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
-namespace AgentCloud.ToolGateway.Connectors;
+namespace AgentCloud.ServiceDefaults.Http;
 
 /// <summary>
-/// SSRF rules for connectors that reach tenant-chosen hosts: loopback, private (RFC 1918, CGNAT, ULA), link-local
+/// SSRF rules for code that reaches tenant-chosen hosts (tool-gateway connectors, triggers' http_poll): loopback, private (RFC 1918, CGNAT, ULA), link-local
 /// (incl. cloud metadata 169.254.169.254), unspecified, multicast and reserved ranges are refused unless the tenant's
 /// tool configuration lists the network in <c>allowedNetworks</c> (CIDRs). Checked on resolved addresses.
 /// </summary>

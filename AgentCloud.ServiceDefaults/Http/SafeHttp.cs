@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace AgentCloud.ToolGateway.Connectors;
+namespace AgentCloud.ServiceDefaults.Http;
 
 /// <summary>
 /// Handlers whose every connection goes through <see cref="NetworkPolicy"/> on the resolved address (in
