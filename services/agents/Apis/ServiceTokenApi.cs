@@ -23,11 +23,18 @@ public static class ServiceTokenApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["clientId"] = ["clientId and clientSecret are required."] });
         }
+        if (!ServiceClients.Known.Contains(request.Audience))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["audience"] = [$"audience names the service the token is for: one of {string.Join(", ", ServiceClients.Known)}."],
+            });
+        }
         if (!await secrets.ValidateAsync(request.ClientId, request.ClientSecret, cancellationToken))
         {
             return TypedResults.Unauthorized();
         }
-        var token = await writer.CreateServiceTokenAsync(request.ClientId, cancellationToken);
+        var token = await writer.CreateServiceTokenAsync(request.ClientId, request.Audience, cancellationToken);
         return TypedResults.Ok(new ServiceTokenResponse(token.AccessToken, "Bearer", (int)options.Value.ServiceTokenLifetime.TotalSeconds));
     }
 }

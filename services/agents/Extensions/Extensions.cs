@@ -15,7 +15,7 @@ public static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<AgentsDbContext>("agentsdb");
+        builder.AddMigratedNpgsqlDbContext<AgentsDbContext>("agentsdb");
         builder.AddRedisClient("redis");
         builder.Services.AddLocalServiceTokenIssuer();
 

@@ -1,4 +1,3 @@
-using AgentCloud.ServiceDefaults.Data;
 using AgentCloud.Agents.Model;
 using Microsoft.EntityFrameworkCore;
 
@@ -33,6 +32,5 @@ public sealed class AgentsDbContext(DbContextOptions<AgentsDbContext> options) :
         modelBuilder.Entity<PermissionGrant>().HasQueryFilter(e => e.TenantId == TenantId);
         modelBuilder.Entity<RefreshToken>().HasQueryFilter(e => e.TenantId == TenantId);
         modelBuilder.Entity<ApiKey>().HasQueryFilter(e => e.TenantId == TenantId);
-        modelBuilder.UseSnakeCaseNames();
     }
 }

@@ -1,4 +1,3 @@
-using AgentCloud.ServiceDefaults.Data;
 using AgentCloud.Triggers.Model;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,6 +10,5 @@ public sealed class TriggersDbContext(DbContextOptions<TriggersDbContext> option
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(TriggersDbContext).Assembly);
-        modelBuilder.UseSnakeCaseNames();
     }
 }
