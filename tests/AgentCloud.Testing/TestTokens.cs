@@ -103,7 +103,7 @@ public static class TestTokens
         string[]? audiences = null)
     {
         var now = DateTime.UtcNow;
-        claims[AgentCloudClaims.Audience] = audiences is [var single] ? single : audiences ?? (object)Audience;
+        claims.TryAdd(AgentCloudClaims.Audience, audiences is [var single] ? single : audiences ?? (object)Audience);
         claims[AgentCloudClaims.TokenId] = Guid.NewGuid().ToString("N");
         return Handler.CreateToken(new SecurityTokenDescriptor
         {
