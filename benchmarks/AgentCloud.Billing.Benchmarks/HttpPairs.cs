@@ -21,7 +21,7 @@ sealed class HttpPairs(HttpClient client)
         string[] args =
         [
             $"--urls=http://127.0.0.1:{port}", $"--ConnectionStrings:billingdb={connectionString}", $"--ConnectionStrings:redis={redis}",
-            $"--Secrets:JwtSigningKey={signingKey}", "--Billing:MonthlyFeeEnabled=false", "--Logging:LogLevel:Default=Error",
+            $"--Secrets:JwtSigningKey={signingKey}", "--Auth:ServiceName=billing", "--Billing:MonthlyFeeEnabled=false", "--Logging:LogLevel:Default=Error",
             // the benchmark stops PostgreSQL under the still-running service at the end: its relay may not complain
             "--Logging:LogLevel:Microsoft.EntityFrameworkCore=None",
             "--environment=Production",
