@@ -22,13 +22,13 @@ public static class EventBusBuilderExtensions
     /// <summary>
     /// Outbox (stage events with <see cref="IIntegrationEventOutbox"/>, relayed by a background service) and inbox
     /// (handlers run once per event id, in a transaction on <typeparamref name="TContext"/>). The context must call
-    /// <c>modelBuilder.AddOutboxInbox()</c> and be registered with <c>AddNpgsqlDbContext</c> first: this adds the
+    /// <c>modelBuilder.AddOutboxInbox()</c> and be registered with <c>AddMigratedNpgsqlDbContext</c> first: this adds the
     /// library's table script to that database's migrations.
     /// </summary>
     public static IEventBusBuilder AddOutboxInbox<TContext>(this IEventBusBuilder builder) where TContext : DbContext
     {
         var runner = builder.Services.LastOrDefault(d => d.ServiceType == typeof(SqlMigrationRunner))?.ImplementationInstance as SqlMigrationRunner
-            ?? throw new InvalidOperationException($"Call AddNpgsqlDbContext<{typeof(TContext).Name}>() before AddOutboxInbox.");
+            ?? throw new InvalidOperationException($"Call AddMigratedNpgsqlDbContext<{typeof(TContext).Name}>() before AddOutboxInbox.");
         runner.Include(typeof(OutboxMessage).Assembly);
         builder.Services.AddSingleton<IInbox, EfInbox<TContext>>();
         builder.Services.AddSingleton<IIntegrationEventOutbox, IntegrationEventOutbox>();

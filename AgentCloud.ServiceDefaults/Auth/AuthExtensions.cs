@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -22,14 +22,15 @@ public static class AuthExtensions
                 options.ServiceName ??= configuration["OTEL_SERVICE_NAME"] ?? environment.ApplicationName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SigningKeyProvider>();
-        services.TryAddSingleton<OidcKeySource>();
-        services.TryAddSingleton<AccessTokenValidator>();
         services.TryAddSingleton<AccessTokenWriter>();
         services.TryAddSingleton<ServiceTokenSource, RemoteServiceTokenSource>();
         services.TryAddTransient<ServiceTokenHandler>();
 
         services.AddAuthentication(AuthenticationSchemes.Bearer)
-            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(AuthenticationSchemes.Bearer, null);
+            .AddPolicyScheme(AuthenticationSchemes.Bearer, null, options => options.ForwardDefaultSelector = BearerSchemes.Select)
+            .AddJwtBearer(BearerSchemes.Platform)
+            .AddJwtBearer(BearerSchemes.ExternalIssuer);
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, BearerSchemes.ConfigureOptions>();
         services.AddAuthorization(options =>
         {
             options.AddPolicy(AuthorizationPolicies.User, policy => policy
@@ -52,9 +53,13 @@ public static class AuthExtensions
         return builder;
     }
 
-    /// <summary>Outgoing calls of this client carry this service's own token (unless the request sets one).</summary>
+    /// <summary>
+    /// Outgoing calls of this client carry this service's own token for the service they address (unless the request
+    /// sets one). The handler goes first, ahead of discovery (which replaces the logical name by an address) and of
+    /// retries (which resend the same token).
+    /// </summary>
     public static IHttpClientBuilder AddServiceIdentity(this IHttpClientBuilder builder) =>
-        builder.AddHttpMessageHandler<ServiceTokenHandler>();
+        builder.ConfigureAdditionalHttpMessageHandlers((handlers, services) => handlers.Insert(0, services.GetRequiredService<ServiceTokenHandler>()));
 
     /// <summary>The agents service issues tokens itself, so its own service token is minted locally.</summary>
     public static IServiceCollection AddLocalServiceTokenIssuer(this IServiceCollection services)
@@ -70,6 +75,7 @@ public static class AuthExtensions
         app.UseAuthorization();
         // Every service says who the caller is: handy for clients, and the auth layer's smoke test in every service.
         app.MapGet("/auth/whoami", (Caller caller) => TypedResults.Ok(caller))
+            .RequireAuthorization() // also where other endpoints are anonymous by default (the web app)
             .WithName("WhoAmI").WithSummary("The authenticated caller, as this service sees it").WithTags("Auth");
         return app;
     }

@@ -4,6 +4,8 @@ namespace AgentCloud.ServiceDefaults.Auth;
 /// The <c>Auth</c> configuration section. Locally every token is HS256-signed with the secret store's
 /// <c>JwtSigningKey</c> by the agents service. Setting <see cref="Authority"/> additionally trusts an external OIDC
 /// issuer's RS256 user tokens (keys from its discovery document); service tokens stay local.
+/// <para>Audiences: user tokens carry <see cref="Audience"/> (every service accepts them); a service token carries the
+/// name of the one service it is for, and only that service (its <see cref="ServiceName"/>) accepts it.</para>
 /// </summary>
 public sealed class AuthOptions
 {
@@ -11,6 +13,7 @@ public sealed class AuthOptions
 
     public string Issuer { get; set; } = "agentcloud";
 
+    /// <summary>The audience of user tokens (service tokens name their target service instead).</summary>
     public string Audience { get; set; } = "agentcloud";
 
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
@@ -25,7 +28,8 @@ public sealed class AuthOptions
     /// <summary>Audience the external issuer puts in its tokens; defaults to <see cref="Audience"/>.</summary>
     public string? AuthorityAudience { get; set; }
 
-    /// <summary>This service's client id for client credentials; defaults to OTEL_SERVICE_NAME (the AppHost's name).</summary>
+    /// <summary>This service's client id for client credentials and the audience of the service tokens it accepts;
+    /// defaults to OTEL_SERVICE_NAME (the AppHost's resource name).</summary>
     public string? ServiceName { get; set; }
 
     /// <summary>Where services trade their client secret for a service token.</summary>

@@ -1,29 +1,34 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using AgentCloud.ServiceDefaults.Secrets;
 using Microsoft.Extensions.Options;
 
 namespace AgentCloud.ServiceDefaults.Auth;
 
-/// <summary>This service's own token for calls to other services, cached until a minute before it expires.</summary>
+/// <summary>
+/// This service's own token for calls to another service, one per target (the token's audience), each cached until a
+/// minute before it expires.
+/// </summary>
 public abstract class ServiceTokenSource(TimeProvider time)
 {
     protected TimeProvider Time { get; } = time;
 
     readonly SemaphoreSlim _gate = new(1, 1);
-    IssuedToken? _current;
+    readonly ConcurrentDictionary<string, IssuedToken> _byAudience = new(StringComparer.Ordinal);
 
-    public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken = default)
+    /// <param name="audience">The service the token is for, e.g. <c>billing</c>.</param>
+    public async ValueTask<string> GetTokenAsync(string audience, CancellationToken cancellationToken = default)
     {
-        if (_current is { } fresh && fresh.ExpiresAt - Time.GetUtcNow() > TimeSpan.FromMinutes(1))
+        if (_byAudience.TryGetValue(audience, out var fresh) && IsFresh(fresh))
         {
             return fresh.AccessToken;
         }
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_current is not { } token || token.ExpiresAt - Time.GetUtcNow() <= TimeSpan.FromMinutes(1))
+            if (!_byAudience.TryGetValue(audience, out var token) || !IsFresh(token))
             {
-                _current = token = await IssueAsync(cancellationToken);
+                _byAudience[audience] = token = await IssueAsync(audience, cancellationToken);
             }
             return token.AccessToken;
         }
@@ -33,7 +38,9 @@ public abstract class ServiceTokenSource(TimeProvider time)
         }
     }
 
-    protected abstract ValueTask<IssuedToken> IssueAsync(CancellationToken cancellationToken);
+    bool IsFresh(IssuedToken token) => token.ExpiresAt - Time.GetUtcNow() > TimeSpan.FromMinutes(1);
+
+    protected abstract ValueTask<IssuedToken> IssueAsync(string audience, CancellationToken cancellationToken);
 }
 
 /// <summary>Client credentials against <see cref="AuthOptions.ServiceTokenEndpoint"/> (the agents service).</summary>
@@ -42,12 +49,12 @@ public sealed class RemoteServiceTokenSource(
 {
     public const string HttpClientName = "agentcloud-service-token";
 
-    protected override async ValueTask<IssuedToken> IssueAsync(CancellationToken cancellationToken)
+    protected override async ValueTask<IssuedToken> IssueAsync(string audience, CancellationToken cancellationToken)
     {
         var service = options.Value.ServiceName ?? throw new InvalidOperationException("Auth:ServiceName (or OTEL_SERVICE_NAME) is not set.");
         var secret = await secrets.GetRequiredSecretAsync(ServiceClients.SecretName(service), cancellationToken);
         using var response = await httpClients.CreateClient(HttpClientName)
-            .PostAsJsonAsync(options.Value.ServiceTokenEndpoint, new ServiceTokenRequest(service, secret), cancellationToken);
+            .PostAsJsonAsync(options.Value.ServiceTokenEndpoint, new ServiceTokenRequest(service, secret, audience), cancellationToken);
         response.EnsureSuccessStatusCode();
         var issued = await response.Content.ReadFromJsonAsync<ServiceTokenResponse>(cancellationToken)
             ?? throw new InvalidOperationException("The service-token endpoint answered with no body.");
@@ -59,10 +66,11 @@ public sealed class RemoteServiceTokenSource(
 public sealed class LocalServiceTokenSource(AccessTokenWriter writer, IOptions<AuthOptions> options, TimeProvider time)
     : ServiceTokenSource(time)
 {
-    protected override ValueTask<IssuedToken> IssueAsync(CancellationToken cancellationToken) =>
-        writer.CreateServiceTokenAsync(options.Value.ServiceName ?? "agents", cancellationToken);
+    protected override ValueTask<IssuedToken> IssueAsync(string audience, CancellationToken cancellationToken) =>
+        writer.CreateServiceTokenAsync(options.Value.ServiceName ?? "agents", audience, cancellationToken);
 }
 
-public sealed record ServiceTokenRequest(string ClientId, string ClientSecret);
+/// <param name="Audience">The service the token is for: one of <see cref="ServiceClients.Known"/>.</param>
+public sealed record ServiceTokenRequest(string ClientId, string ClientSecret, string Audience);
 
 public sealed record ServiceTokenResponse(string AccessToken, string TokenType, int ExpiresIn);

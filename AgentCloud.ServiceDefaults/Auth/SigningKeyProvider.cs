@@ -1,13 +1,20 @@
 using AgentCloud.ServiceDefaults.Secrets;
+using Microsoft.IdentityModel.Tokens;
 
 namespace AgentCloud.ServiceDefaults.Auth;
 
-/// <summary>The HS256 key from the secret store, read once.</summary>
+/// <summary>The platform's HS256 key from the secret store, read once.</summary>
 public sealed class SigningKeyProvider(ISecretStore secrets)
 {
-    byte[]? _key;
+    SymmetricSecurityKey? _key;
 
-    public async ValueTask<byte[]> GetKeyAsync(CancellationToken cancellationToken = default)
+    /// <summary>The key once <see cref="GetSecurityKeyAsync"/> has read it (token validation is synchronous).</summary>
+    public SymmetricSecurityKey? Loaded => _key;
+
+    public async ValueTask<byte[]> GetKeyAsync(CancellationToken cancellationToken = default) =>
+        (await GetSecurityKeyAsync(cancellationToken)).Key;
+
+    public async ValueTask<SymmetricSecurityKey> GetSecurityKeyAsync(CancellationToken cancellationToken = default)
     {
         if (_key is not null)
         {
@@ -19,6 +26,6 @@ public sealed class SigningKeyProvider(ISecretStore secrets)
         {
             throw new InvalidOperationException($"Secret '{SecretNames.JwtSigningKey}' must be at least 32 bytes (base64).");
         }
-        return _key = key;
+        return _key = new SymmetricSecurityKey(key);
     }
 }

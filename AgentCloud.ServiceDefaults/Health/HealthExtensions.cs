@@ -16,6 +16,12 @@ public static class HealthExtensions
 {
     public const string LiveTag = "live";
 
+    const string HealthPath = "/health";
+    const string AlivePath = "/alive";
+
+    /// <summary>The orchestrator's polling: kept out of traces.</summary>
+    public static bool IsProbe(PathString path) => path.StartsWithSegments(HealthPath) || path.StartsWithSegments(AlivePath);
+
     public static IHostApplicationBuilder AddDefaultHealthChecks(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
@@ -24,8 +30,8 @@ public static class HealthExtensions
 
     public static WebApplication MapDefaultHealthEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteReport });
-        app.MapHealthChecks("/alive", new HealthCheckOptions
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = WriteReport });
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(LiveTag),
             ResponseWriter = WriteReport,

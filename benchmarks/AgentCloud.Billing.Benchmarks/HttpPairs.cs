@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using AgentCloud.Contracts.Billing;
 using AgentCloud.LocalServers;
 using AgentCloud.ServiceDefaults.Auth;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace AgentCloud.Billing.Benchmarks;
 
@@ -20,7 +21,7 @@ sealed class HttpPairs(HttpClient client)
         string[] args =
         [
             $"--urls=http://127.0.0.1:{port}", $"--ConnectionStrings:billingdb={connectionString}", $"--ConnectionStrings:redis={redis}",
-            $"--Secrets:JwtSigningKey={signingKey}", "--Billing:MonthlyFeeEnabled=false", "--Logging:LogLevel:Default=Error",
+            $"--Secrets:JwtSigningKey={signingKey}", "--Auth:ServiceName=billing", "--Billing:MonthlyFeeEnabled=false", "--Logging:LogLevel:Default=Error",
             // the benchmark stops PostgreSQL under the still-running service at the end: its relay may not complain
             "--Logging:LogLevel:Microsoft.EntityFrameworkCore=None",
             "--environment=Production",
@@ -28,15 +29,15 @@ sealed class HttpPairs(HttpClient client)
         var entryPoint = typeof(Program).Assembly.EntryPoint!;
         new Thread(() => entryPoint.Invoke(null, [args])) { IsBackground = true, Name = "billing-service" }.Start();
 
-        var token = JsonWebToken.SignHs256(new JsonObject
+        // tool-gateway's service token for billing, as the agents service would issue it
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            [AgentCloudClaims.Service] = "tool-gateway",
-            [AgentCloudClaims.Issuer] = "agentcloud",
-            [AgentCloudClaims.Audience] = "agentcloud",
-            [AgentCloudClaims.IssuedAt] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            [AgentCloudClaims.Expires] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(),
-            [AgentCloudClaims.TokenId] = Guid.NewGuid().ToString("N"),
-        }, Convert.FromBase64String(signingKey));
+            Issuer = "agentcloud",
+            Audience = "billing",
+            Expires = DateTime.UtcNow.AddHours(1),
+            Claims = new Dictionary<string, object> { [AgentCloudClaims.Service] = "tool-gateway" },
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(signingKey)), SecurityAlgorithms.HmacSha256),
+        });
         var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency })
         {
             BaseAddress = new Uri($"http://127.0.0.1:{port}"),

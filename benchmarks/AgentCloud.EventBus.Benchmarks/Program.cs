@@ -94,7 +94,7 @@ IHost BuildHost(string appId, string? database)
     }
     else
     {
-        builder.AddNpgsqlDbContext<BenchDbContext>("benchdb");
+        builder.AddMigratedNpgsqlDbContext<BenchDbContext>("benchdb");
         builder.AddEventBus().AddSubscription<BenchEvent, DebitingHandler>().AddOutboxInbox<BenchDbContext>();
     }
     return builder.Build();

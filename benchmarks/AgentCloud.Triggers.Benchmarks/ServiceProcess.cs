@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using AgentCloud.LocalServers;
 using AgentCloud.ServiceDefaults.Auth;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace AgentCloud.Triggers.Benchmarks;
 
@@ -50,15 +51,14 @@ sealed class ServiceProcess : IAsyncDisposable
     /// <summary>A client acting as the tool gateway (service token), which names the tenant in the query.</summary>
     public HttpClient Client(string signingKey)
     {
-        var token = JsonWebToken.SignHs256(new JsonObject
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            [AgentCloudClaims.Service] = "tool-gateway",
-            [AgentCloudClaims.Issuer] = "agentcloud",
-            [AgentCloudClaims.Audience] = "agentcloud",
-            [AgentCloudClaims.IssuedAt] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            [AgentCloudClaims.Expires] = DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds(),
-            [AgentCloudClaims.TokenId] = Guid.NewGuid().ToString("N"),
-        }, Convert.FromBase64String(signingKey));
+            Issuer = "agentcloud",
+            Audience = "triggers", // a service token is for one service
+            Expires = DateTime.UtcNow.AddHours(2),
+            Claims = new Dictionary<string, object> { [AgentCloudClaims.Service] = "tool-gateway", [AgentCloudClaims.TokenId] = Guid.NewGuid().ToString("N") },
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(signingKey)), SecurityAlgorithms.HmacSha256),
+        });
         var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         return client;

@@ -25,6 +25,7 @@ public sealed class AuthLayerTests : IAsyncLifetime
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
         builder.Configuration["Secrets:JwtSigningKey"] = TestTokens.SigningKey;
+        builder.Configuration["Auth:ServiceName"] = "agents";
         builder.AddServiceDefaults();
         _app = builder.Build();
         _app.MapDefaultEndpoints();

@@ -9,16 +9,24 @@ using Xunit;
 
 namespace AgentCloud.Agents.FunctionalTests;
 
-public sealed class DevelopmentAgentsFactory : AgentsFactory
+public sealed class DemoSeedingAgentsFactory : AgentsFactory
 {
+    public DemoSeedingAgentsFactory() => WithSetting("Directory:SeedDemoData", "true");
+}
+
+/// <summary>Everything as in Development, seeding asked for, but the environment is Production.</summary>
+public sealed class ProductionAgentsFactory : AgentsFactory
+{
+    public ProductionAgentsFactory() => WithSetting("Directory:SeedDemoData", "true");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment("Production");
     }
 }
 
-public sealed class DemoSeedInDevelopmentTests(DevelopmentAgentsFactory factory) : IClassFixture<DevelopmentAgentsFactory>
+public sealed class DemoSeedInDevelopmentTests(DemoSeedingAgentsFactory factory) : IClassFixture<DemoSeedingAgentsFactory>
 {
     [Fact]
     public async Task The_demo_admin_and_member_sign_in_with_the_documented_passwords()
@@ -61,7 +69,7 @@ public sealed class DemoSeedInDevelopmentTests(DevelopmentAgentsFactory factory)
     }
 }
 
-public sealed class NoDemoSeedOutsideDevelopmentTests(AgentsFactory factory) : IClassFixture<AgentsFactory>
+public sealed class NoDemoSeedOutsideDevelopmentTests(ProductionAgentsFactory factory) : IClassFixture<ProductionAgentsFactory>
 {
     [Fact]
     public async Task Outside_development_the_demo_sign_in_does_not_exist()

@@ -47,6 +47,7 @@ public sealed class ExternalIssuerTests : IAsyncLifetime
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
         builder.Configuration["Secrets:JwtSigningKey"] = TestTokens.SigningKey;
+        builder.Configuration["Auth:ServiceName"] = "agents";
         builder.Configuration["Auth:Authority"] = _authority;
         builder.Configuration["Auth:AuthorityAudience"] = "agentcloud-api";
         builder.AddServiceDefaults();

@@ -16,7 +16,7 @@ public sealed class ServiceIdentityTests(AgentsFactory factory) : IClassFixture<
     public async Task A_service_trades_its_client_secret_for_a_service_token()
     {
         using var response = await factory.CreateClient().PostAsJsonAsync("/auth/service-token",
-            new ServiceTokenRequest("tool-gateway", TestTokens.ServiceSecret("tool-gateway")));
+            new ServiceTokenRequest("tool-gateway", TestTokens.ServiceSecret("tool-gateway"), "agents"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var issued = await response.Content.ReadFromJsonAsync<ServiceTokenResponse>();
@@ -32,7 +32,7 @@ public sealed class ServiceIdentityTests(AgentsFactory factory) : IClassFixture<
     [InlineData("mallory", "test-client-secret-mallory")]
     public async Task Wrong_client_credentials_get_401(string clientId, string secret)
     {
-        using var response = await factory.CreateClient().PostAsJsonAsync("/auth/service-token", new ServiceTokenRequest(clientId, secret));
+        using var response = await factory.CreateClient().PostAsJsonAsync("/auth/service-token", new ServiceTokenRequest(clientId, secret, "billing"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -58,7 +58,7 @@ public sealed class ServiceIdentityTests(AgentsFactory factory) : IClassFixture<
             .ConfigurePrimaryHttpMessageHandler(() => new CountingHandler(() => issued++) { InnerHandler = factory.Server.CreateHandler() });
         services.AddSingleton<ServiceTokenSource, RemoteServiceTokenSource>();
         services.AddTransient<ServiceTokenHandler>();
-        services.AddHttpClient("to-agents", c => c.BaseAddress = new Uri("http://localhost"))
+        services.AddHttpClient("to-agents", c => c.BaseAddress = new Uri("http://agents"))
             .ConfigurePrimaryHttpMessageHandler(() => factory.Server.CreateHandler())
             .AddServiceIdentity();
         await using var provider = services.BuildServiceProvider();

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using AgentCloud.Credentials.Apis;
 using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Npgsql;
 using Xunit;
 
@@ -87,13 +88,11 @@ public static class Vault
     /// </summary>
     public static HttpClient Client(this CredentialsFactory factory, string token)
     {
-        var claims = JsonWebToken.Parse(token)?.Payload;
-        if (claims is { } payload
-            && payload.TryGetProperty(AgentCloudClaims.Tenant, out var tid) && Guid.TryParse(tid.GetString(), out var tenant)
-            && payload.TryGetProperty(AgentCloudClaims.Subject, out var sub) && Guid.TryParse(sub.GetString(), out var user)
-            && payload.TryGetProperty(AgentCloudClaims.Roles, out var granted))
+        var claims = new JsonWebToken(token);
+        if (claims.TryGetPayloadValue<string>(AgentCloudClaims.Tenant, out var tid) && Guid.TryParse(tid, out var tenant)
+            && Guid.TryParse(claims.Subject, out var user)
+            && claims.TryGetPayloadValue<string[]>(AgentCloudClaims.Roles, out var roles))
         {
-            var roles = granted.EnumerateArray().Select(r => r.GetString()).ToList();
             factory.Directory.Grant(tenant, user,
                 roles.Contains(AgentCloudRoles.Owner) || roles.Contains(AgentCloudRoles.Admin) ? [CredentialAccess.ManagePermission] : []);
         }

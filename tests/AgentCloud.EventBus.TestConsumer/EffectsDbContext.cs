@@ -1,5 +1,4 @@
 using AgentCloud.EventBus.Outbox;
-using AgentCloud.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace AgentCloud.EventBus.TestConsumer;
@@ -26,6 +25,5 @@ public sealed class EffectsDbContext(DbContextOptions<EffectsDbContext> options)
     {
         modelBuilder.Entity<Effect>().ToTable("effects");
         modelBuilder.AddOutboxInbox();
-        modelBuilder.UseSnakeCaseNames();
     }
 }

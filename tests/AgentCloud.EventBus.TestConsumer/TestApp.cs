@@ -26,7 +26,7 @@ public static class TestApp
         var withDatabase = builder.Configuration.GetConnectionString("effectsdb") is not null;
         if (withDatabase)
         {
-            builder.AddNpgsqlDbContext<EffectsDbContext>("effectsdb");
+            builder.AddMigratedNpgsqlDbContext<EffectsDbContext>("effectsdb");
         }
         var bus = builder.AddEventBus().AddSubscription<WorkRequested, RecordEffect>();
         if (withDatabase)

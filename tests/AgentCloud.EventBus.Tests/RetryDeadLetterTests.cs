@@ -101,7 +101,7 @@ public sealed class RetryDeadLetterTests
 
         using var anonymous = As(null);
         using var tenantAdmin = As(TestTokens.Admin(Guid.NewGuid()));
-        using var otherService = As(TestTokens.Service("billing"));
+        using var otherService = As(TestTokens.Service("billing", audience: "worker"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/eventbus/dead-letters")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await tenantAdmin.GetAsync("/eventbus/dead-letters")).StatusCode);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Exporter;
 using Xunit;
 
 namespace AgentCloud.ServiceDefaults.Tests;
@@ -49,17 +50,33 @@ public sealed class TelemetryExportTests
         {
             Assert.Equal("pong", await http.GetStringAsync("/ping"));
         }
-        Assert.Null(service.Services.GetService(typeof(OpenTelemetry.Trace.TracerProvider)));
         await service.DisposeAsync();
     }
 
-    static async Task<WebApplication> StartServiceAsync(Dictionary<string, string?> settings)
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("http://127.0.0.1:4317", true)]
+    public void The_OTLP_exporter_is_registered_only_with_an_endpoint(string? endpoint, bool registered)
+    {
+        var builder = Builder(new() { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint });
+
+        Assert.Equal(registered, builder.Services.Any(d =>
+            new[] { d.ServiceType, d.ImplementationType }.Concat(d.ServiceType.GenericTypeArguments)
+                .Any(t => t?.Assembly == typeof(OtlpExporterOptions).Assembly)));
+    }
+
+    static WebApplicationBuilder Builder(Dictionary<string, string?> settings)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddServiceDefaults();
-        var app = builder.Build();
+        return builder;
+    }
+
+    static async Task<WebApplication> StartServiceAsync(Dictionary<string, string?> settings)
+    {
+        var app = Builder(settings).Build();
         app.MapDefaultEndpoints();
         app.MapGet("/ping", () => "pong").AllowAnonymous();
         await app.StartAsync();

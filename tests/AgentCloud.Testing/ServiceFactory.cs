@@ -6,12 +6,16 @@ using Xunit;
 namespace AgentCloud.Testing;
 
 /// <summary>
-/// Hosts one service in-process over real infrastructure: its own fresh database (<c>ConnectionStrings__{database}</c>)
-/// and the shared redis-server. Use as an xunit class fixture.
+/// Hosts one service in-process over real infrastructure: its own fresh database (<c>ConnectionStrings__{database}</c>,
+/// none when null) and the shared redis-server, in the environment the AppHost runs it in (Development: its exception
+/// handling, its validation of the service container), under the name the AppHost gives it (<c>Auth:ServiceName</c>:
+/// the audience its service tokens carry). Use as an xunit class fixture.
 /// </summary>
-public class ServiceFactory<TProgram>(string database) : WebApplicationFactory<TProgram>, IAsyncLifetime where TProgram : class
+public class ServiceFactory<TProgram>(string? database) : WebApplicationFactory<TProgram>, IAsyncLifetime where TProgram : class
 {
-    readonly Dictionary<string, string?> _settings = [];
+    public const string Environment = "Development";
+
+    readonly Dictionary<string, string?> _settings = new() { ["Auth:ServiceName"] = ServiceName };
     bool _withStandInDirectory;
     StandInDirectory? _directory;
 
@@ -43,7 +47,10 @@ public class ServiceFactory<TProgram>(string database) : WebApplicationFactory<T
     public virtual async Task InitializeAsync()
     {
         Infrastructure = await TestInfrastructure.SharedAsync();
-        DatabaseConnectionString = await Infrastructure.CreateDatabaseAsync(database);
+        if (database is not null)
+        {
+            DatabaseConnectionString = await Infrastructure.CreateDatabaseAsync(database);
+        }
         if (_withStandInDirectory)
         {
             _directory = await StandInDirectory.StartAsync();
@@ -63,8 +70,11 @@ public class ServiceFactory<TProgram>(string database) : WebApplicationFactory<T
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
-        builder.UseSetting($"ConnectionStrings:{database}", DatabaseConnectionString);
+        builder.UseEnvironment(Environment);
+        if (database is not null)
+        {
+            builder.UseSetting($"ConnectionStrings:{database}", DatabaseConnectionString);
+        }
         builder.UseSetting("ConnectionStrings:redis", Infrastructure.RedisConnectionString);
         // Every service trusts the test tokens; WithSetting may override.
         builder.UseSetting("Secrets:JwtSigningKey", TestTokens.SigningKey);
@@ -77,6 +87,10 @@ public class ServiceFactory<TProgram>(string database) : WebApplicationFactory<T
             builder.UseSetting(key, value);
         }
     }
+
+    /// <summary>The AppHost's name for the service: <c>AgentCloud.ToolGateway</c> → <c>tool-gateway</c>.</summary>
+    public static string ServiceName { get; } = string.Concat(typeof(TProgram).Assembly.GetName().Name!.Replace("AgentCloud.", "")
+        .Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
 
     /// <summary>A client that sends <c>Authorization: Bearer {token}</c> (see <see cref="TestTokens"/>).</summary>
     public HttpClient CreateClient(string token) => CreateClient().WithToken(token);

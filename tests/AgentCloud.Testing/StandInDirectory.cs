@@ -69,11 +69,11 @@ public sealed class StandInDirectory : IAsyncDisposable
         });
         _app.MapPost("/auth/service-token", (ServiceTokenRequest request) =>
             ServiceClients.Known.Contains(request.ClientId) && request.ClientSecret == TestTokens.ServiceSecret(request.ClientId)
-                ? Results.Json(new ServiceTokenResponse(TestTokens.Service(request.ClientId), "Bearer", 600))
+                ? Results.Json(new ServiceTokenResponse(TestTokens.Service(request.ClientId, request.Audience), "Bearer", 600))
                 : Results.Unauthorized());
         _app.MapGet("/tenants/{tenantId:guid}/users/{userId:guid}/permissions", (Guid tenantId, Guid userId, HttpContext http) =>
         {
-            if (TestTokens.CallingService(http.Request) is not { } service)
+            if (TestTokens.CallingService(http.Request, audience: "agents") is not { } service)
             {
                 return Results.Unauthorized();
             }

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using AgentCloud.Contracts.Tools;
-using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace AgentCloud.ToolGateway.FunctionalTests;
 
@@ -15,21 +15,24 @@ public static class TestGrants
         byte[]? platformKey = null, string issuer = ApprovalGrant.Issuer, DateTimeOffset? issuedAt = null)
     {
         var now = issuedAt ?? DateTimeOffset.UtcNow;
-        var payload = new JsonObject
-        {
-            ["iss"] = issuer,
-            ["aud"] = ApprovalGrant.Audience,
-            ["tid"] = tenantId.ToString(),
-            ["tcid"] = toolCallId,
-            ["tool"] = toolKey,
-            ["args"] = ApprovalGrant.HashArguments(JsonSerializer.SerializeToElement(arguments)),
-            ["sub"] = Guid.NewGuid().ToString(),
-            ["iat"] = now.ToUnixTimeSeconds(),
-            ["exp"] = now.Add(lifetime ?? TimeSpan.FromMinutes(5)).ToUnixTimeSeconds(),
-            ["jti"] = Guid.NewGuid().ToString("N"),
-        };
         var key = ApprovalGrant.DeriveKey(platformKey ?? Convert.FromBase64String(TestTokens.SigningKey));
-        return JsonWebToken.SignHs256(payload, key);
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = ApprovalGrant.Audience,
+            IssuedAt = now.UtcDateTime,
+            Expires = now.Add(lifetime ?? TimeSpan.FromMinutes(5)).UtcDateTime,
+            Claims = new Dictionary<string, object>
+            {
+                ["tid"] = tenantId.ToString(),
+                ["tcid"] = toolCallId,
+                ["tool"] = toolKey,
+                ["args"] = ApprovalGrant.HashArguments(JsonSerializer.SerializeToElement(arguments)),
+                ["sub"] = Guid.NewGuid().ToString(),
+                ["jti"] = Guid.NewGuid().ToString("N"),
+            },
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
+        });
     }
 
     public static byte[] OtherKey => SHA256.HashData(Encoding.UTF8.GetBytes("not the platform key"));

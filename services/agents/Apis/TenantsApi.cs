@@ -19,9 +19,11 @@ public sealed record TenantView(Guid Id, string Name, string LicensePlan, string
 
 public static class TenantsApi
 {
+    public const string SignUpRateLimit = "sign-up";
+
     public static IEndpointRouteBuilder MapTenantsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/tenants", SignUp).AllowAnonymous().RequireRateLimiting(AuthApi.SignInRateLimit)
+        app.MapPost("/tenants", SignUp).AllowAnonymous().RequireRateLimiting(SignUpRateLimit)
             .WithTags("Tenants").WithName("SignUp").WithSummary("Create a tenant with its first team and owner");
 
         var tenants = app.MapGroup("/tenants").WithTags("Tenants");

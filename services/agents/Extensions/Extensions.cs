@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.RateLimiting;
 using AgentCloud.Agents.Apis;
 using AgentCloud.Agents.Identity;
@@ -15,7 +16,7 @@ public static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<AgentsDbContext>("agentsdb");
+        builder.AddMigratedNpgsqlDbContext<AgentsDbContext>("agentsdb");
         builder.AddRedisClient("redis");
         builder.AddEventBus().AddOutboxInbox<AgentsDbContext>();
         builder.AddAgentRuntime();
@@ -23,17 +24,25 @@ public static class Extensions
 
         builder.Services.AddOptions<DirectoryOptions>().BindConfiguration(DirectoryOptions.Section);
         builder.Services.AddSingleton<PasswordHasher<User>>();
-        builder.Services.AddSingleton<SignInThrottle>();
+        builder.Services.AddSingleton<FailedAttemptThrottle>();
         builder.Services.AddSingleton<UserTokenIssuer>();
         builder.Services.AddHostedService<DemoSeeder>();
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(AuthApi.SignInRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+            options.OnRejected = (context, _) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                }
+                return ValueTask.CompletedTask;
+            };
+            options.AddPolicy(TenantsApi.SignUpRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions
                 {
-                    PermitLimit = http.RequestServices.GetRequiredService<IOptions<DirectoryOptions>>().Value.SignInPerIpPerMinute,
+                    PermitLimit = http.RequestServices.GetRequiredService<IOptions<DirectoryOptions>>().Value.SignUpsPerAddressPerMinute,
                     Window = TimeSpan.FromMinutes(1),
                     QueueLimit = 0,
                 }));

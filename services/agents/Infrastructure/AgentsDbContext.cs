@@ -56,6 +56,5 @@ public sealed class AgentsDbContext(DbContextOptions<AgentsDbContext> options) :
         modelBuilder.Entity<Approval>().HasQueryFilter(e => e.TenantId == TenantId);
         modelBuilder.Entity<UserFact>().HasQueryFilter(e => e.TenantId == TenantId);
         modelBuilder.AddOutboxInbox();
-        modelBuilder.UseSnakeCaseNames();
     }
 }

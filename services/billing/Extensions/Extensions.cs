@@ -12,7 +12,7 @@ public static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<BillingDbContext>("billingdb");
+        builder.AddMigratedNpgsqlDbContext<BillingDbContext>("billingdb");
         builder.AddEventBus()
             .AddOutboxInbox<BillingDbContext>()
             .AddSubscription<TokenUsageReported, TokenUsageReportedHandler>();

@@ -1,4 +1,3 @@
-using AgentCloud.ServiceDefaults.Data;
 using AgentCloud.Billing.Model;
 using AgentCloud.EventBus.Outbox;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +17,5 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BillingDbContext).Assembly);
         modelBuilder.AddOutboxInbox();
-        modelBuilder.UseSnakeCaseNames();
     }
 }

@@ -11,7 +11,7 @@ public static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<CredentialsDbContext>("credentialsdb");
+        builder.AddMigratedNpgsqlDbContext<CredentialsDbContext>("credentialsdb");
         builder.AddRedisClient("redis");
         builder.AddEventBus().AddOutboxInbox<CredentialsDbContext>();
         builder.AddPermissionDirectory();

@@ -1,5 +1,4 @@
 using AgentCloud.EventBus.Outbox;
-using AgentCloud.ServiceDefaults.Data;
 using AgentCloud.Credentials.Model;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,6 +18,5 @@ public sealed class CredentialsDbContext(DbContextOptions<CredentialsDbContext> 
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CredentialsDbContext).Assembly);
         modelBuilder.AddOutboxInbox();
-        modelBuilder.UseSnakeCaseNames();
     }
 }

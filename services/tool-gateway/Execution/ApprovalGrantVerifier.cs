@@ -1,6 +1,7 @@
-using System.Text.Json;
 using AgentCloud.Contracts.Tools;
 using AgentCloud.ServiceDefaults.Auth;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace AgentCloud.ToolGateway.Execution;
 
@@ -8,6 +9,7 @@ namespace AgentCloud.ToolGateway.Execution;
 public sealed class ApprovalGrantVerifier(SigningKeyProvider keys, TimeProvider time)
 {
     static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
+    static readonly JsonWebTokenHandler Handler = new();
 
     public async ValueTask<string?> VerifyAsync(string? grant, Guid tenantId, string toolKey, string toolCallId, string argumentsHash,
         CancellationToken cancellationToken)
@@ -16,40 +18,42 @@ public sealed class ApprovalGrantVerifier(SigningKeyProvider keys, TimeProvider 
         {
             return "This action requires a person's approval; no approval grant was given.";
         }
-        var parsed = JsonWebToken.Parse(grant);
-        if (parsed is null || parsed.Algorithm != "HS256")
+        var result = await Handler.ValidateTokenAsync(grant, new TokenValidationParameters
         {
-            return "The approval grant is malformed.";
-        }
-        if (!parsed.HasValidHs256Signature(ApprovalGrant.DeriveKey(await keys.GetKeyAsync(cancellationToken))))
+            ValidIssuer = ApprovalGrant.Issuer,
+            ValidAudience = ApprovalGrant.Audience,
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            IssuerSigningKey = new SymmetricSecurityKey(ApprovalGrant.DeriveKey(await keys.GetKeyAsync(cancellationToken))),
+            ClockSkew = Skew,
+            LifetimeValidator = (_, expires, token, _) => expires is { } exp && IsWithinLifetime((JsonWebToken)token, exp),
+        });
+        if (!result.IsValid)
         {
-            return "The approval grant's signature is not valid.";
+            return result.Exception switch
+            {
+                SecurityTokenMalformedException or SecurityTokenInvalidAlgorithmException => "The approval grant is malformed.",
+                SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "The approval grant's signature is not valid.",
+                SecurityTokenInvalidIssuerException or SecurityTokenInvalidAudienceException =>
+                    "The approval grant was not issued by the agents service for the tool gateway.",
+                SecurityTokenInvalidLifetimeException or SecurityTokenNoExpirationException => "The approval grant has expired or has an invalid lifetime.",
+                _ => "The approval grant is not valid.",
+            };
         }
-        var claims = parsed.Payload;
-        if (Text(claims, "iss") != ApprovalGrant.Issuer || Text(claims, "aud") != ApprovalGrant.Audience)
-        {
-            return "The approval grant was not issued by the agents service for the tool gateway.";
-        }
-        var now = time.GetUtcNow().ToUnixTimeSeconds();
-        if (Number(claims, "exp") is not { } expires || Number(claims, "iat") is not { } issued
-            || expires + Skew.TotalSeconds <= now || expires - issued > ApprovalGrant.MaxLifetime.TotalSeconds || issued - Skew.TotalSeconds > now)
-        {
-            return "The approval grant has expired or has an invalid lifetime.";
-        }
+        var claims = (JsonWebToken)result.SecurityToken;
         if (Text(claims, "tid") != tenantId.ToString() || Text(claims, "tcid") != toolCallId || Text(claims, "tool") != toolKey)
         {
             return "The approval grant was issued for another call.";
         }
-        if (Text(claims, "args") != argumentsHash)
-        {
-            return "The approval grant was issued for other arguments.";
-        }
-        return null;
+        return Text(claims, "args") != argumentsHash ? "The approval grant was issued for other arguments." : null;
     }
 
-    static string? Text(JsonElement claims, string name) =>
-        claims.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    /// <summary>Not expired, not issued in the future, and never longer-lived than <see cref="ApprovalGrant.MaxLifetime"/>.</summary>
+    bool IsWithinLifetime(JsonWebToken grant, DateTime expires)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var issued = grant.IssuedAt;
+        return issued != DateTime.MinValue && expires + Skew > now && issued - Skew <= now && expires - issued <= ApprovalGrant.MaxLifetime;
+    }
 
-    static long? Number(JsonElement claims, string name) =>
-        claims.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : null;
+    static string? Text(JsonWebToken claims, string name) => claims.TryGetPayloadValue<string>(name, out var value) ? value : null;
 }

@@ -12,7 +12,7 @@ public static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<ToolsDbContext>("toolsdb");
+        builder.AddMigratedNpgsqlDbContext<ToolsDbContext>("toolsdb");
         builder.AddEventBus().AddOutboxInbox<ToolsDbContext>();
 
         var services = builder.Services;

@@ -1,5 +1,4 @@
 using AgentCloud.EventBus.Outbox;
-using AgentCloud.ServiceDefaults.Data;
 using AgentCloud.ToolGateway.Model;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,6 +20,5 @@ public sealed class ToolsDbContext(DbContextOptions<ToolsDbContext> options) : D
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ToolsDbContext).Assembly);
         modelBuilder.AddOutboxInbox();
-        modelBuilder.UseSnakeCaseNames();
     }
 }

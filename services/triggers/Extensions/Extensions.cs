@@ -15,7 +15,7 @@ public static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<TriggersDbContext>("triggersdb");
+        builder.AddMigratedNpgsqlDbContext<TriggersDbContext>("triggersdb");
         builder.AddEventBus()
             .AddOutboxInbox<TriggersDbContext>()
             .AddSubscription<CredentialRotated, CredentialChangedHandlers>()

@@ -24,6 +24,5 @@ public sealed class TriggersDbContext(DbContextOptions<TriggersDbContext> option
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(TriggersDbContext).Assembly);
         modelBuilder.AddOutboxInbox();
-        modelBuilder.UseSnakeCaseNames();
     }
 }

@@ -47,6 +47,7 @@ public static class TestSettings
         {
             ["ConnectionStrings:redis"] = infrastructure.RedisConnectionString,
             ["EventBus:AppId"] = appId,
+            ["Auth:ServiceName"] = appId, // the audience of the service tokens it accepts
             ["Secrets:JwtSigningKey"] = TestTokens.SigningKey,
             ["EventBus:StreamPrefix"] = $"t{Guid.NewGuid():N}:",
             ["EventBus:IdlePollInterval"] = "00:00:01",
