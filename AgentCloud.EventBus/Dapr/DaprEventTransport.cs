@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AgentCloud.EventBus.CloudEvents;
 using AgentCloud.EventBus.Hosting;
 using AgentCloud.EventBus.Telemetry;
@@ -22,17 +21,10 @@ sealed class DaprEventTransport(DaprClient dapr, IOptions<EventBusOptions> optio
     {
         foreach (var cloudEvent in events)
         {
-            using var activity = ContinueTrace(cloudEvent);
+            using var activity = EventBusTelemetry.ContinueTrace(cloudEvent);
             await dapr.PublishByteEventAsync(options.Value.PubSubName, cloudEvent.Type!, CloudEventSerializer.Serialize(cloudEvent),
                 CloudEventSerializer.MediaType, cancellationToken: cancellationToken);
             EventBusTelemetry.Published.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", cloudEvent.Type));
         }
     }
-
-    /// <summary>A publish span in the event's trace when the caller is not in it already (the outbox relay).</summary>
-    static Activity? ContinueTrace(CloudEvent cloudEvent) =>
-        ActivityContext.TryParse((string?)cloudEvent[CloudEventSerializer.TraceParent], (string?)cloudEvent[CloudEventSerializer.TraceState],
-            isRemote: true, out var parent) && parent.TraceId != Activity.Current?.TraceId
-            ? EventBusTelemetry.StartPublish(cloudEvent.Type!, parent)
-            : null;
 }

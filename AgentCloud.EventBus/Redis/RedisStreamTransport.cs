@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AgentCloud.EventBus.CloudEvents;
 using AgentCloud.EventBus.Hosting;
 using AgentCloud.EventBus.Telemetry;
@@ -14,16 +15,34 @@ sealed class RedisStreamTransport(IConnectionMultiplexer redis, IOptions<EventBu
 
     /// <summary>
     /// All XADDs go out pipelined on the one connection (StackExchange.Redis keeps their order), then one nudge per
-    /// topic: a batch costs about one round trip, not one per event.
+    /// topic: a batch costs about one round trip, not one per event. Each XADD is issued inside its event's trace (the
+    /// Redis instrumentation parents a command on the activity current when it is issued).
     /// </summary>
     public async Task PublishAsync(IReadOnlyList<CloudEvent> events, CancellationToken cancellationToken)
     {
         var database = redis.GetDatabase();
-        var added = events
-            .Select(e => database.StreamAddAsync(_keys.Stream(e.Type!), StreamKeys.EventField, CloudEventSerializer.Serialize(e),
-                maxLength: options.Value.MaxStreamLength, useApproximateMaxLength: true))
-            .ToArray();
-        await Task.WhenAll(added);
+        var caller = Activity.Current;
+        var publishes = new List<Activity>();
+        var added = new Task[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            var publish = EventBusTelemetry.ContinueTrace(events[i]);
+            added[i] = database.StreamAddAsync(_keys.Stream(events[i].Type!), StreamKeys.EventField, CloudEventSerializer.Serialize(events[i]),
+                maxLength: options.Value.MaxStreamLength, useApproximateMaxLength: true);
+            if (publish is not null)
+            {
+                publishes.Add(publish);
+                Activity.Current = caller;
+            }
+        }
+        try
+        {
+            await Task.WhenAll(added);
+        }
+        finally
+        {
+            publishes.ForEach(p => p.Dispose());
+        }
         var subscriber = redis.GetSubscriber();
         foreach (var topic in events.GroupBy(e => e.Type!))
         {

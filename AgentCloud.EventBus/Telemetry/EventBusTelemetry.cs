@@ -26,6 +26,16 @@ public static class EventBusTelemetry
             .SetTag("messaging.system", "agentcloud.eventbus")
             .SetTag("messaging.destination.name", topic);
 
+    /// <summary>
+    /// A publish span in the event's trace when the caller is not in it already (the outbox relay, which publishes
+    /// events of many requests), so the transport's own spans (Redis, the Dapr call) land in the trace that caused it.
+    /// </summary>
+    public static Activity? ContinueTrace(CloudEvent cloudEvent) =>
+        ActivityContext.TryParse((string?)cloudEvent[CloudEventSerializer.TraceParent], (string?)cloudEvent[CloudEventSerializer.TraceState],
+            isRemote: true, out var parent) && parent.TraceId != Activity.Current?.TraceId
+            ? StartPublish(cloudEvent.Type!, parent)
+            : null;
+
     /// <summary>Continues the publisher's trace: the parent is the <c>traceparent</c> carried in the event.</summary>
     public static Activity? StartProcess(CloudEvent cloudEvent, string consumerGroup)
     {

@@ -35,7 +35,7 @@ sealed class AppHostProcess : IDisposable
     public static AppHostProcess Start(string stateFolder)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "exec", typeof(Extensions).Assembly.Location, $"--StateFolder={stateFolder}", "--DcpPublisher:RandomizePorts=true" })
+        foreach (var argument in new[] { "exec", BuildOutput, $"--StateFolder={stateFolder}", "--DcpPublisher:RandomizePorts=true" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -56,6 +56,22 @@ sealed class AppHostProcess : IDisposable
         host._process.BeginOutputReadLine();
         host._process.BeginErrorReadLine();
         return host;
+    }
+
+    /// <summary>
+    /// The AppHost as its own project built it, not the copy in this test project's output: there its dependencies
+    /// are the test project's (StackExchange.Redis 3 instead of the 2.x Aspire.Hosting's Redis health check is built
+    /// against), and run from there the AppHost brought up PostgreSQL and Redis but never started a service.
+    /// </summary>
+    public static string BuildOutput
+    {
+        get
+        {
+            var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')); // tests/X/bin/{Configuration}/{tfm}
+            var repository = testOutput.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+            var dll = Path.Combine(repository, "AgentCloud.AppHost", "bin", testOutput.Parent.Name, testOutput.Name, "AgentCloud.AppHost.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException("Build AgentCloud.AppHost first.", dll);
+        }
     }
 
     /// <summary>Waits for the AppHost's "AgentCloud is up" note (every service healthy); returns the run's processes.</summary>

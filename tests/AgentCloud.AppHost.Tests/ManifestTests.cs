@@ -14,7 +14,7 @@ public sealed class ManifestTests : IDisposable
     {
         var manifest = Path.Combine(_output.Path, "manifest.json");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "exec", typeof(Extensions).Assembly.Location, "--publisher", "manifest", "--output-path", manifest })
+        foreach (var argument in new[] { "exec", AppHostProcess.BuildOutput, "--publisher", "manifest", "--output-path", manifest })
         {
             start.ArgumentList.Add(argument);
         }
