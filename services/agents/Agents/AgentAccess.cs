@@ -9,8 +9,10 @@ namespace AgentCloud.Agents.Agents;
 public static class AgentAccess
 {
     public static bool CanSee(Caller caller, Guid ownerUserId, string scope, Guid? teamId) =>
-        caller.IsUser && (ownerUserId == caller.UserId
-            || (scope == AgentScopes.Team && (teamId is null || caller.TeamIds.Contains(teamId.Value))));
+        caller.IsUser && CanSee(caller.UserId!.Value, caller.TeamIds, ownerUserId, scope, teamId);
+
+    public static bool CanSee(Guid userId, IEnumerable<Guid> userTeamIds, Guid ownerUserId, string scope, Guid? teamId) =>
+        ownerUserId == userId || (scope == AgentScopes.Team && (teamId is null || userTeamIds.Contains(teamId.Value)));
 
     public static bool CanChange(Caller caller, Guid ownerUserId, string scope, Guid? teamId) =>
         CanSee(caller, ownerUserId, scope, teamId) && (ownerUserId == caller.UserId || caller.IsTenantAdmin);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using AgentCloud.Agents.Apis;
+using AgentCloud.Agents.Conversations;
+using AgentCloud.Contracts.Triggers;
 using AgentCloud.Agents.Identity;
 using AgentCloud.Agents.Infrastructure;
 using AgentCloud.Agents.Model;
@@ -18,7 +20,8 @@ public static class Extensions
     {
         builder.AddMigratedNpgsqlDbContext<AgentsDbContext>("agentsdb");
         builder.AddRedisClient("redis");
-        builder.AddEventBus().AddOutboxInbox<AgentsDbContext>();
+        builder.AddEventBus().AddOutboxInbox<AgentsDbContext>()
+            .AddSubscription<TriggerFired, TriggerFiredHandler>();
         builder.AddAgentRuntime();
         builder.Services.AddLocalServiceTokenIssuer();
 

@@ -90,6 +90,15 @@ public class RuntimeFactory : AgentsFactory
         return events;
     }
 
+    /// <summary>A <c>count(*)</c> over agentsdb, with <paramref name="parameter"/> as <c>$1</c>.</summary>
+    public async Task<long> CountAsync(string sql, object parameter)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(DatabaseConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection) { Parameters = { new() { Value = parameter } } };
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>The last error log lines (for assertion messages).</summary>
     public string RecentErrors() => string.Join('\n', Logs.Where(l => l.StartsWith("Error") || l.StartsWith("Critical")).TakeLast(3));
 
