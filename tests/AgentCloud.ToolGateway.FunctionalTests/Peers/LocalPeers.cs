@@ -72,6 +72,8 @@ public sealed class LocalPeers : IAsyncDisposable
             var body = await http.Request.ReadFromJsonAsync<PlaceHoldRequest>();
             return Billing.Hold(body!);
         });
+        app.MapGet("/tokens/holds/by-key", (Guid tenantId, string idempotencyKey, HttpContext http) =>
+            !IsGatewayServiceToken(http) ? Results.Unauthorized() : Billing.FindByKey(tenantId, idempotencyKey));
         app.MapGet("/tokens/costs", (Guid? tenantId, HttpContext http) =>
         {
             if (!IsGatewayServiceToken(http)) return Results.Unauthorized();
