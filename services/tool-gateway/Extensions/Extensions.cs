@@ -44,12 +44,12 @@ public static class Extensions
         services.AddSingleton<ApprovalGrantVerifier>();
         services.AddSingleton<CallContextVerifier>();
         services.AddScoped<CheckPermissions>();
-        services.AddScoped<RequireApproval>();
+        services.AddSingleton<RequireApproval>();
         services.AddScoped<ToolCallClaims>();
         services.AddScoped<InterruptedCalls>();
         services.AddScoped<ReserveTokens>();
         services.AddScoped<FetchCredential>();
-        services.AddScoped<RunConnector>();
+        services.AddSingleton<RunConnector>();
         services.AddScoped<ChargeTokens>();
         services.AddScoped<RecordOutcome>();
         services.AddScoped<ToolExecutor>();

@@ -61,6 +61,11 @@ public sealed class RecordOutcome(ToolsDbContext db, IIntegrationEventOutbox out
             TenantId = row.TenantId.ToString(),
             Subject = row.ToolCallId,
         });
+        // A new row and its event are two inserts EF sends as one batch, which PostgreSQL runs as one implicit
+        // transaction (Npgsql: an error in a batch rolls back the commands before it), so no BEGIN/COMMIT round trip is
+        // needed: a unique conflict leaves neither. An update of a claimed row needs the transaction: updating no row
+        // is no error, and the event must not stay without it.
+        db.Database.AutoTransactionBehavior = claimed ? AutoTransactionBehavior.WhenNeeded : AutoTransactionBehavior.Never;
         try
         {
             // The outcome is recorded even when the caller has gone: CancellationToken.None.
@@ -74,6 +79,7 @@ public sealed class RecordOutcome(ToolsDbContext db, IIntegrationEventOutbox out
         finally
         {
             db.ChangeTracker.Clear();
+            db.Database.AutoTransactionBehavior = AutoTransactionBehavior.WhenNeeded;
         }
         ToolGatewayTelemetry.Invocations.Add(1, new KeyValuePair<string, object?>("tool", row.ToolKey), new("status", status));
         ToolGatewayTelemetry.Duration.Record(latencyMs, new KeyValuePair<string, object?>("tool", row.ToolKey));
