@@ -27,8 +27,8 @@ public sealed class ToolCall(InvocationCommand command, DateTimeOffset startedAt
     /// <summary>Its row is saved as <c>started</c>: from now on only a recorded outcome (or a recovery) ends it.</summary>
     public bool Claimed { get; set; }
 
-    /// <summary>A hold was asked of billing; <see cref="HoldId"/> is its id when billing answered.</summary>
-    public bool HoldRequested { get; set; }
+    /// <summary>A hold was asked of billing and no answer came (a timeout, the caller gone): billing may hold one.</summary>
+    public bool HoldUnanswered { get; set; }
 
     public Guid? HoldId { get; set; }
 

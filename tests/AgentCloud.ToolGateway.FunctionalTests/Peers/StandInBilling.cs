@@ -19,6 +19,9 @@ public sealed class StandInBilling
 
     public ConcurrentDictionary<Guid, HoldRecord> Holds { get; } = new();
 
+    /// <summary>Tenants whose holds are answered only after this long (the hold is placed at once): a slow billing.</summary>
+    public ConcurrentDictionary<Guid, TimeSpan> SlowAnswers { get; } = new();
+
     public sealed record HoldRecord(Guid Id, Guid TenantId, long Amount, string IdempotencyKey)
     {
         public string State { get; set; } = "held";

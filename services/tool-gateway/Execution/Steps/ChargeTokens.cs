@@ -15,7 +15,7 @@ public sealed class ChargeTokens(IBillingClient billing, FaultPoints faults, ILo
         var key = call.Definition.Key;
         if (call.HoldId is not { } holdId)
         {
-            if (call.HoldRequested)
+            if (call.HoldUnanswered)
             {
                 await ReleaseUnansweredHoldAsync(call);
             }

@@ -21,9 +21,10 @@ public sealed class ReserveTokens(IBillingClient billing, FaultPoints faults, IL
         HoldResult hold;
         try
         {
-            call.HoldRequested = true;
+            call.HoldUnanswered = true;
             hold = await billing.HoldAsync(command.TenantId, command.LocationId, command.UserId, definition.CostOperation ?? definition.Key,
                 definition.CostQuantity, call.HoldKey, $"tool {definition.Key}", cancellationToken);
+            call.HoldUnanswered = false;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException or JsonException)
         {
