@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AgentCloud.Contracts.Billing;
@@ -50,10 +51,11 @@ public sealed class IdempotencyAndAuditTests(ToolGatewayFactory factory)
         var tenant = new TestTenant(factory).Grant("todos:write", "todos:read").Tokens(10);
         var arguments = new { title = "Crashed" };
         var hash = ApprovalGrant.HashArguments(TestTenant.Json(arguments));
-        // A gateway died after claiming these calls: one long ago (lease over), one just now (still within its lease).
-        var hold = await HoldAsync(tenant);
-        await InsertStartedAsync(tenant, "stale-call", hash, DateTimeOffset.UtcNow.AddMinutes(-10), hold);
-        await InsertStartedAsync(tenant, "fresh-call", hash, DateTimeOffset.UtcNow, null);
+        // A gateway died after claiming these calls: one long ago (lease over), one just now (still within its lease). The
+        // stale one had its hold placed (the gateway saves no hold id before the outcome: recovery finds it by its key).
+        var hold = await HoldAsync(tenant, "stale-call");
+        await InsertStartedAsync(tenant, "stale-call", hash, DateTimeOffset.UtcNow.AddMinutes(-10));
+        await InsertStartedAsync(tenant, "fresh-call", hash, DateTimeOffset.UtcNow);
 
         var stale = await tenant.InvokeAsync("add_todo", arguments, "stale-call");
         Assert.Equal("unknown", stale.Status);
@@ -70,23 +72,70 @@ public sealed class IdempotencyAndAuditTests(ToolGatewayFactory factory)
         Assert.Empty(TestTenant.Output(await tenant.InvokeAsync("list_todos", new { }))["todos"]!.AsArray());
     }
 
-    /// <summary>A hold taken as the crashed gateway would have taken it.</summary>
-    async Task<Guid> HoldAsync(TestTenant tenant)
+    [Fact]
+    public async Task A_call_that_crashed_after_billing_committed_is_recorded_with_what_it_was_charged()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(factory.Peers.BaseUrl) };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Service("tool-gateway"));
+        var tenant = new TestTenant(factory).Grant("todos:write").Tokens(10);
+        var arguments = new { title = "Charged" };
+        var hold = await HoldAsync(tenant, "charged-call");
+        Assert.Equal(HttpStatusCode.OK, (await Billing().PostAsync($"/tokens/holds/{hold}/commit", JsonContent.Create(new { }))).StatusCode);
+        await InsertStartedAsync(tenant, "charged-call", ApprovalGrant.HashArguments(TestTenant.Json(arguments)), DateTimeOffset.UtcNow.AddMinutes(-10));
+
+        var recovered = await tenant.InvokeAsync("add_todo", arguments, "charged-call");
+
+        Assert.Equal(("unknown", "outcome_unknown", 3L), (recovered.Status, recovered.Error!.Code, recovered.TokensCharged));
+        Assert.Contains("charged 3 token(s)", recovered.Error.Message);
+        var record = await tenant.Admin.GetFromJsonAsync<JsonElement>($"/tool-invocations/{recovered.InvocationId}");
+        Assert.Equal(("unknown", 3L), (record.GetProperty("status").GetString(), record.GetProperty("tokensCharged").GetInt64()));
+        Assert.Equal(("committed", 7L), (factory.Peers.Billing.Holds[hold].State, factory.Peers.Billing.Available(tenant.TenantId)));
+        Assert.Equal(3, (await tenant.InvokeAsync("add_todo", arguments, "charged-call")).TokensCharged);
+    }
+
+    [Fact]
+    public async Task Concurrent_calls_of_a_read_only_tool_with_one_id_are_recorded_once()
+    {
+        var tenant = new TestTenant(factory);
+        var callId = TestTenant.NewCallId();
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => tenant.InvokeAsync("current_time", new { timezone = "UTC" }, callId)));
+
+        var first = Assert.Single(results, r => !r.Replayed);
+        Assert.All(results, r => Assert.Equal((first.InvocationId, "succeeded"), (r.InvocationId, r.Status)));
+        Assert.All(results, r => Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(
+            System.Text.Json.Nodes.JsonNode.Parse(first.Output!.Value.GetRawText()), System.Text.Json.Nodes.JsonNode.Parse(r.Output!.Value.GetRawText()))));
+        Assert.Single((await tenant.Admin.GetFromJsonAsync<JsonElement>("/tool-invocations")).EnumerateArray());
+        Assert.Equal(1, await OutboxEventsAsync(first.InvocationId));
+        var reused = await tenant.InvokeAsync("current_time", new { timezone = "Europe/Paris" }, callId);
+        Assert.Equal("tool_call_id_reused", reused.Error!.Code);
+    }
+
+    HttpClient Billing() =>
+        new HttpClient { BaseAddress = new Uri(factory.Peers.BaseUrl) }.WithToken(TestTokens.Service("tool-gateway"));
+
+    /// <summary>A hold taken as the crashed gateway would have taken it: with the call's idempotency key.</summary>
+    async Task<Guid> HoldAsync(TestTenant tenant, string callId)
+    {
+        using var http = Billing();
         using var response = await http.PostAsJsonAsync("/tokens/holds",
-            new PlaceHoldRequest(tenant.TenantId, "sms", Guid.NewGuid().ToString(), Quantity: 3, Description: "x"));
+            new PlaceHoldRequest(tenant.TenantId, "sms", $"tool-call:{tenant.TenantId}:{callId}", Quantity: 3, Description: "x"));
         return (await response.Content.ReadFromJsonAsync<HoldResponse>())!.HoldId;
     }
 
-    async Task InsertStartedAsync(TestTenant tenant, string callId, string hash, DateTimeOffset createdAt, Guid? holdId)
+    async Task<long> OutboxEventsAsync(Guid invocationId)
+    {
+        await using var connection = new NpgsqlConnection(factory.DatabaseConnectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT count(*) FROM event_bus_outbox WHERE data::text LIKE @id", connection);
+        query.Parameters.AddWithValue("id", $"%{invocationId}%");
+        return (long)(await query.ExecuteScalarAsync())!;
+    }
+
+    async Task InsertStartedAsync(TestTenant tenant, string callId, string hash, DateTimeOffset createdAt)
     {
         await using var connection = new NpgsqlConnection(factory.DatabaseConnectionString);
         await connection.OpenAsync();
         await using var insert = new NpgsqlCommand("""
-            INSERT INTO tool_invocations (id, tenant_id, tool_key, tool_call_id, status, created_at, user_id, arguments_hash, hold_id)
-            VALUES (@id, @tenant, 'add_todo', @call, 'started', @created, @user, @hash, @hold)
+            INSERT INTO tool_invocations (id, tenant_id, tool_key, tool_call_id, status, created_at, user_id, arguments_hash)
+            VALUES (@id, @tenant, 'add_todo', @call, 'started', @created, @user, @hash)
             """, connection);
         insert.Parameters.AddWithValue("id", Guid.NewGuid());
         insert.Parameters.AddWithValue("tenant", tenant.TenantId);
@@ -94,7 +143,6 @@ public sealed class IdempotencyAndAuditTests(ToolGatewayFactory factory)
         insert.Parameters.AddWithValue("created", createdAt);
         insert.Parameters.AddWithValue("user", tenant.UserId);
         insert.Parameters.AddWithValue("hash", hash);
-        insert.Parameters.AddWithValue("hold", (object?)holdId ?? DBNull.Value);
         await insert.ExecuteNonQueryAsync();
     }
 

@@ -49,18 +49,19 @@ public sealed class TestTenant(ToolGatewayFactory factory)
 
     /// <summary>The agents runtime invoking for this tenant's user.</summary>
     public async Task<ToolInvocationResult> InvokeAsync(string key, object arguments, string? toolCallId = null, Guid? credentialId = null,
-        string? grant = null)
+        string? grant = null, string? callContext = null, Guid? locationId = null)
     {
-        using var response = await InvokeRawAsync(key, arguments, toolCallId ?? NewCallId(), credentialId, grant);
+        using var response = await InvokeRawAsync(key, arguments, toolCallId ?? NewCallId(), credentialId, grant, callContext, locationId);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<ToolInvocationResult>())!;
     }
 
-    public Task<HttpResponseMessage> InvokeRawAsync(string key, object arguments, string toolCallId, Guid? credentialId = null, string? grant = null) =>
+    public Task<HttpResponseMessage> InvokeRawAsync(string key, object arguments, string toolCallId, Guid? credentialId = null, string? grant = null,
+        string? callContext = null, Guid? locationId = null) =>
         Agents.PostAsJsonAsync($"/tools/{key}/invoke", new
         {
-            tenantId = TenantId, userId = UserId, agentId = AgentId, runId = RunId, toolCallId,
-            arguments, credentialId, approvalGrant = grant,
+            tenantId = TenantId, userId = UserId, agentId = AgentId, runId = RunId, locationId, toolCallId,
+            arguments, credentialId, approvalGrant = grant, callContext,
         });
 
     public static string NewCallId() => "call_" + Guid.NewGuid().ToString("N");

@@ -1,5 +1,6 @@
 using AgentCloud.Billing.Infrastructure;
 using AgentCloud.Billing.Ledger;
+using AgentCloud.Billing.Model;
 using AgentCloud.Contracts.Billing;
 using AgentCloud.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,6 +17,8 @@ public static class HoldsApi
         var holds = app.MapGroup("/tokens/holds").WithTags("Holds").RequireService("tool-gateway", "agents");
         holds.MapPost("/", PlaceHold).WithName("PlaceHold").WithSummary("Reserve tokens for an operation (402 when it cannot be paid)");
         holds.MapGet("/{holdId:guid}", GetHold).WithName("GetHold").WithSummary("A hold's state");
+        holds.MapGet("/by-key", FindHoldByKey).WithName("FindHoldByKey")
+            .WithSummary("The hold placed with this (tenantId, idempotencyKey), as it is now; 404 when there is none");
         holds.MapPost("/{holdId:guid}/commit", CommitHold).WithName("CommitHold").WithSummary("Charge a hold (optionally a smaller final amount)");
         holds.MapPost("/{holdId:guid}/release", ReleaseHold).WithName("ReleaseHold").WithSummary("Give a hold's tokens back");
         return app;
@@ -56,17 +59,33 @@ public static class HoldsApi
         };
     }
 
-    public static async Task<Results<Ok<HoldResponse>, NotFound>> GetHold(Guid holdId, BillingDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<HoldResponse>, NotFound>> GetHold(Guid holdId, BillingDbContext db, CancellationToken cancellationToken) =>
+        await FindAsync(db, db.TokenHolds.Where(h => h.Id == holdId), cancellationToken) is { } hold ? TypedResults.Ok(hold) : TypedResults.NotFound();
+
+    /// <summary>
+    /// What became of the hold a caller placed with this key, without placing one: for a caller that stopped before it
+    /// saw (or saved) the answer, e.g. the tool gateway recovering an interrupted call. A refused hold left no row: 404.
+    /// </summary>
+    public static async Task<Results<Ok<HoldResponse>, NotFound, ValidationProblem>> FindHoldByKey(
+        Guid? tenantId, string? idempotencyKey, BillingDbContext db, CancellationToken cancellationToken)
     {
-        var hold = await db.TokenHolds.AsNoTracking()
-            .Where(h => h.Id == holdId)
-            .Select(h => new { Hold = h, db.TokenAccounts.First(a => a.Id == h.AccountId).AvailableTokens })
-            .FirstOrDefaultAsync(cancellationToken);
-        return hold is null
-            ? TypedResults.NotFound()
-            : TypedResults.Ok(new HoldResponse(hold.Hold.Id, hold.Hold.AccountId, hold.Hold.Amount, hold.Hold.CommittedAmount,
-                hold.Hold.Status, hold.AvailableTokens, hold.Hold.ExpiresAt));
+        var errors = Validation.Errors();
+        errors.Check(tenantId is { } t && t != Guid.Empty, "tenantId", "tenantId is required.");
+        errors.Check(!string.IsNullOrWhiteSpace(idempotencyKey) && idempotencyKey.Length <= 200,
+            "idempotencyKey", "idempotencyKey is required (at most 200 characters).");
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var holds = db.TokenHolds.Where(h => h.TenantId == tenantId && h.IdempotencyKey == idempotencyKey);
+        return await FindAsync(db, holds, cancellationToken) is { } hold ? TypedResults.Ok(hold) : TypedResults.NotFound();
     }
+
+    static Task<HoldResponse?> FindAsync(BillingDbContext db, IQueryable<TokenHold> holds, CancellationToken cancellationToken) =>
+        holds.AsNoTracking()
+            .Select(h => new HoldResponse(h.Id, h.AccountId, h.Amount, h.CommittedAmount, h.Status,
+                db.TokenAccounts.First(a => a.Id == h.AccountId).AvailableTokens, h.ExpiresAt))
+            .FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>Committing a committed hold answers the first commit again; an expired hold answers 410, a released one 409.</summary>
     public static async Task<Results<Ok<HoldResponse>, NotFound, ProblemHttpResult, ValidationProblem>> CommitHold(

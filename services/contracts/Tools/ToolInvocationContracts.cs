@@ -5,7 +5,9 @@ namespace AgentCloud.Contracts.Tools;
 /// <summary>
 /// Body of <c>POST /tools/{key}/invoke</c>. A service caller (the agents runtime) names the tenant and user; a user
 /// caller's own token decides both (the body may repeat them but not change them). <see cref="ConversationId"/> is the
-/// conversation the call is made in (reminders come back into it).
+/// conversation the call is made in (reminders come back into it). <see cref="CallContext"/>
+/// (optional) carries the user's permissions, signed by the agents service (<see cref="Tools.CallContext"/>), so the
+/// gateway need not ask the directory.
 /// </summary>
 public sealed record ToolInvocationRequest(
     string ToolCallId,
@@ -17,7 +19,8 @@ public sealed record ToolInvocationRequest(
     Guid? LocationId = null,
     Guid? CredentialId = null,
     string? ApprovalGrant = null,
-    Guid? ConversationId = null);
+    Guid? ConversationId = null,
+    string? CallContext = null);
 
 /// <summary>
 /// What the model reads back. <see cref="Status"/> is <c>succeeded</c>, <c>failed</c> (the tool ran or was refused:

@@ -25,13 +25,13 @@ public static class ToolSettingsApi
     }
 
     public static async Task<Ok<List<ToolSettingResponse>>> ListSettings(
-        Caller caller, ToolsDbContext db, ToolRegistry registry, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await db.EffectiveToolsAsync(registry, caller.TenantId, cancellationToken))
+        Caller caller, TenantToolSettings settings, ToolRegistry registry, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await settings.EffectiveToolsAsync(registry, caller.TenantId, cancellationToken))
             .Select(t => new ToolSettingResponse(t.Definition.Key, t.Enabled, t.RequiresApproval, t.Configuration)).ToList());
 
     public static async Task<Results<Ok<ToolSettingResponse>, NotFound, ValidationProblem>> PutSetting(
-        string key, ToolSettingRequest request, Caller caller, ToolsDbContext db, ToolRegistry registry, TimeProvider time,
-        CancellationToken cancellationToken)
+        string key, ToolSettingRequest request, Caller caller, ToolsDbContext db, TenantToolSettings settings, ToolRegistry registry,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         if (!registry.TryGet(key, out var definition, out _))
         {
@@ -53,7 +53,8 @@ public static class ToolSettingsApi
         setting.Configuration = configuration.ToJsonString();
         setting.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        var effective = await db.EffectiveToolAsync(definition, caller.TenantId, cancellationToken);
+        settings.Forget(caller.TenantId);
+        var effective = await settings.EffectiveToolAsync(definition, caller.TenantId, cancellationToken);
         return TypedResults.Ok(new ToolSettingResponse(key, effective.Enabled, effective.RequiresApproval, effective.Configuration));
     }
 

@@ -85,7 +85,8 @@ public static class ToolsApi
         var arguments = request.Arguments.ValueKind == JsonValueKind.Undefined ? NoArguments : request.Arguments;
         var command = new InvocationCommand(tool, tenantId, caller.IsUser ? caller.UserId : request.UserId, request.AgentId, request.RunId,
             request.LocationId, tool.CredentialFor(request.CredentialId), request.ToolCallId, arguments, request.ApprovalGrant,
-            caller.IsService ? $"service:{caller.ServiceName}" : $"user:{caller.UserId}", request.ConversationId);
+            caller.IsService ? $"service:{caller.ServiceName}" : $"user:{caller.UserId}", request.ConversationId,
+            request.CallContext);
         return TypedResults.Ok(await executor.InvokeAsync(command, cancellationToken));
     }
 

@@ -1,12 +1,23 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using AgentCloud.Contracts.Billing;
 
 namespace AgentCloud.ToolGateway.Clients;
 
 public enum HoldStatus { Held, Insufficient }
 
+/// <summary>A hold placed, or refused: <see cref="Amount"/> is then what the tenant would have had to pay.</summary>
 public sealed record HoldResult(HoldStatus Status, Guid? HoldId, long Amount, long Available);
+
+/// <summary>Billing's hold statuses (<see cref="HoldResponse.Status"/>).</summary>
+public static class HoldStates
+{
+    public const string Held = "held";
+    public const string Committed = "committed";
+    public const string Released = "released";
+    public const string Expired = "expired";
+}
 
 public interface IBillingClient
 {
@@ -18,7 +29,11 @@ public interface IBillingClient
     /// <summary>Charges the hold; returns the tokens charged.</summary>
     Task<long> CommitAsync(Guid holdId, CancellationToken cancellationToken);
 
-    Task ReleaseAsync(Guid holdId, CancellationToken cancellationToken);
+    /// <summary>Gives the hold's tokens back; answers its state (a committed hold: <see cref="HttpRequestException"/> 409).</summary>
+    Task<HoldResponse> ReleaseAsync(Guid holdId, CancellationToken cancellationToken);
+
+    /// <summary>The hold placed with this idempotency key, as it is now; null when there is none.</summary>
+    Task<HoldResponse?> FindHoldAsync(Guid tenantId, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Tokens per operation type for this tenant: billing's defaults overridden by the tenant's plan.</summary>
     Task<IReadOnlyDictionary<string, long>> GetCostsAsync(Guid tenantId, CancellationToken cancellationToken);
@@ -39,7 +54,9 @@ public sealed class BillingClient(HttpClient http) : IBillingClient
         using var response = await http.PostAsJsonAsync("tokens/holds", request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.PaymentRequired)
         {
-            return new(HoldStatus.Insufficient, null, 0, 0);
+            // Billing's 402 ProblemDetails says what the tenant's price was and what it has.
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            return new(HoldStatus.Insufficient, null, Tokens(problem, "requiredTokens"), Tokens(problem, "availableTokens"));
         }
         var hold = await ReadHoldAsync(response, cancellationToken);
         return new(HoldStatus.Held, hold.HoldId, hold.Amount, hold.AvailableTokens);
@@ -51,8 +68,15 @@ public sealed class BillingClient(HttpClient http) : IBillingClient
         return hold.CommittedAmount ?? hold.Amount;
     }
 
-    public Task ReleaseAsync(Guid holdId, CancellationToken cancellationToken) =>
+    public Task<HoldResponse> ReleaseAsync(Guid holdId, CancellationToken cancellationToken) =>
         SettleAsync($"tokens/holds/{holdId}/release", cancellationToken);
+
+    public async Task<HoldResponse?> FindHoldAsync(Guid tenantId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"tokens/holds/by-key?tenantId={tenantId}&idempotencyKey={Uri.EscapeDataString(idempotencyKey)}",
+            cancellationToken);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadHoldAsync(response, cancellationToken);
+    }
 
     public async Task<IReadOnlyDictionary<string, long>> GetCostsAsync(Guid tenantId, CancellationToken cancellationToken) =>
         (await http.GetFromJsonAsync<CostsResponse>($"tokens/costs?tenantId={tenantId}", cancellationToken)
@@ -73,6 +97,10 @@ public sealed class BillingClient(HttpClient http) : IBillingClient
             }
         }
     }
+
+    static long Tokens(JsonElement problem, string name) =>
+        problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty(name, out var value)
+        && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var tokens) ? tokens : 0;
 
     static async Task<HoldResponse> ReadHoldAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

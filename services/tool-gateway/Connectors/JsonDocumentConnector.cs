@@ -16,13 +16,13 @@ public sealed class JsonDocumentConnector(TimeProvider time) : IToolConnector
     public IReadOnlyList<ActionDefinition> Definitions { get; } =
     [
         new("json_get", ActionCategory.Resource, "Read JSON document", "Reads a named JSON document of the tenant.", ["documents:read"], 0,
-            DecisionLevel.Automatic, Schemas.Object(new() { ["name"] = Name.DeepClone() }, "name"), Timeout),
+            DecisionLevel.Automatic, Schemas.Object(new() { ["name"] = Name.DeepClone() }, "name"), Timeout, ReadOnly: true),
         new("json_put", ActionCategory.Resource, "Write JSON document", "Creates or replaces a named JSON document of the tenant.",
             ["documents:write"], 0, DecisionLevel.Automatic,
             Schemas.Object(new() { ["name"] = Name.DeepClone(), ["content"] = Schemas.Any("any JSON value") }, "name", "content"), Timeout),
         new("json_list", ActionCategory.Resource, "List JSON documents", "Lists the tenant's document names, optionally by prefix.",
             ["documents:read"], 0, DecisionLevel.Automatic,
-            Schemas.Object(new() { ["prefix"] = Schemas.String("name prefix", maxLength: 200) }), Timeout),
+            Schemas.Object(new() { ["prefix"] = Schemas.String("name prefix", maxLength: 200) }), Timeout, ReadOnly: true),
     ];
 
     public async Task<ToolOutcome> ExecuteAsync(ToolContext context, CancellationToken cancellationToken)

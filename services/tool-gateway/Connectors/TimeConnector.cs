@@ -14,7 +14,7 @@ public sealed class TimeConnector(TimeProvider time) : IToolConnector
         new("current_time", ActionCategory.Internal, "Current time", "The current date and time, in UTC and in a time zone.",
             [], 0, DecisionLevel.Automatic,
             Schemas.Object(new() { ["timezone"] = Schemas.String("IANA time zone, e.g. Europe/Paris (default UTC)", maxLength: 64) }),
-            TimeSpan.FromSeconds(2)),
+            TimeSpan.FromSeconds(2), ReadOnly: true),
         new("date_add", ActionCategory.Internal, "Date arithmetic", "Adds (or subtracts, with a negative amount) a duration to a date-time.",
             [], 0, DecisionLevel.Automatic,
             Schemas.Object(new()
@@ -23,7 +23,7 @@ public sealed class TimeConnector(TimeProvider time) : IToolConnector
                 ["amount"] = Schemas.Integer("how many units (negative subtracts)", -100_000, 100_000),
                 ["unit"] = Schemas.String("unit of amount", oneOf: Units),
             }, "date", "amount", "unit"),
-            TimeSpan.FromSeconds(2)),
+            TimeSpan.FromSeconds(2), ReadOnly: true),
     ];
 
     public Task<ToolOutcome> ExecuteAsync(ToolContext context, CancellationToken cancellationToken) =>

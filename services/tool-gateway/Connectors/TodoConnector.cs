@@ -22,7 +22,7 @@ public sealed class TodoConnector(TimeProvider time) : IToolConnector
                 ["completed"] = Schemas.Boolean("only completed (true) or open (false) todos; omit for all"),
                 ["limit"] = Schemas.Integer("page size", 1, 100),
                 ["offset"] = Schemas.Integer("items to skip", 0, 100_000),
-            }), Timeout),
+            }), Timeout, ReadOnly: true),
         new("add_todo", ActionCategory.Resource, "Add todo", "Adds a todo for the user.", ["todos:write"], 0, DecisionLevel.Automatic,
             Schemas.Object(new()
             {

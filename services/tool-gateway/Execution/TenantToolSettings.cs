@@ -4,6 +4,7 @@ using AgentCloud.ToolGateway.Infrastructure;
 using AgentCloud.ToolGateway.Model;
 using AgentCloud.ToolGateway.Registry;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace AgentCloud.ToolGateway.Execution;
 
@@ -23,20 +24,36 @@ public sealed record EffectiveTool(ActionDefinition Definition, bool Enabled, bo
     public Guid? CredentialFor(Guid? requested) => Connector is ExternalMcpConnector external ? external.CredentialId : requested;
 }
 
-public static class TenantToolSettingsQueries
+/// <summary>
+/// Each tenant's settings of the built-in tools (<c>tenant_tool_settings</c>; no row = the definition's defaults), kept
+/// per tenant for <see cref="Freshness"/>: the replica that saves a change forgets its copy at once (<see cref="Forget"/>),
+/// the others see it within that time.
+/// </summary>
+public sealed class TenantToolSettings(ToolsDbContext db, IMemoryCache cache)
 {
-    public static async Task<List<EffectiveTool>> EffectiveToolsAsync(this ToolsDbContext db, ToolRegistry registry, Guid tenantId,
-        CancellationToken cancellationToken)
+    public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(5);
+
+    public async Task<List<EffectiveTool>> EffectiveToolsAsync(ToolRegistry registry, Guid tenantId, CancellationToken cancellationToken)
     {
-        var settings = await db.TenantToolSettings.AsNoTracking().Where(s => s.TenantId == tenantId).ToDictionaryAsync(s => s.ToolKey, cancellationToken);
+        var settings = await SettingsAsync(tenantId, cancellationToken);
         return [.. registry.Definitions.Select(d => Effective(d, settings.GetValueOrDefault(d.Key)))];
     }
 
-    public static async Task<EffectiveTool> EffectiveToolAsync(this ToolsDbContext db, ActionDefinition definition, Guid tenantId,
-        CancellationToken cancellationToken) =>
-        Effective(definition, await db.TenantToolSettings.AsNoTracking()
-            .SingleOrDefaultAsync(s => s.TenantId == tenantId && s.ToolKey == definition.Key, cancellationToken));
+    public async Task<EffectiveTool> EffectiveToolAsync(ActionDefinition definition, Guid tenantId, CancellationToken cancellationToken) =>
+        Effective(definition, (await SettingsAsync(tenantId, cancellationToken)).GetValueOrDefault(definition.Key));
 
+    public void Forget(Guid tenantId) => cache.Remove(Key(tenantId));
+
+    async Task<IReadOnlyDictionary<string, TenantToolSetting>> SettingsAsync(Guid tenantId, CancellationToken cancellationToken) =>
+        (await cache.GetOrCreateAsync(Key(tenantId), async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = Freshness;
+            return await db.TenantToolSettings.AsNoTracking().Where(s => s.TenantId == tenantId).ToDictionaryAsync(s => s.ToolKey, cancellationToken);
+        }))!;
+
+    static (string, Guid) Key(Guid tenantId) => (nameof(TenantToolSettings), tenantId);
+
+    /// <summary>Each call gets its own configuration object (parsed from the setting's text): nothing cached is shared mutable.</summary>
     static EffectiveTool Effective(ActionDefinition definition, TenantToolSetting? setting) => new(
         definition,
         setting?.Enabled ?? definition.EnabledByDefault,

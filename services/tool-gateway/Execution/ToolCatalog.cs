@@ -1,4 +1,3 @@
-using AgentCloud.ToolGateway.Infrastructure;
 using AgentCloud.ToolGateway.Registry;
 
 namespace AgentCloud.ToolGateway.Execution;
@@ -10,11 +9,11 @@ namespace AgentCloud.ToolGateway.Execution;
 /// </summary>
 /// <remarks><c>withExternal: false</c> leaves the external servers out: for a request another gateway relayed, so that
 /// a gateway registered as its own MCP server (or two registered with each other) cannot relay in a loop.</remarks>
-public sealed class ToolCatalog(ToolsDbContext db, ToolRegistry registry, ExternalMcpTools external, TenantPrices prices)
+public sealed class ToolCatalog(TenantToolSettings settings, ToolRegistry registry, ExternalMcpTools external, TenantPrices prices)
 {
     public async Task<List<PricedTool>> ListEnabledAsync(Guid tenantId, bool withExternal, CancellationToken cancellationToken)
     {
-        var tools = await db.EffectiveToolsAsync(registry, tenantId, cancellationToken);
+        var tools = await settings.EffectiveToolsAsync(registry, tenantId, cancellationToken);
         if (withExternal)
         {
             tools.AddRange(await external.ListAsync(tenantId, cancellationToken));
@@ -25,7 +24,7 @@ public sealed class ToolCatalog(ToolsDbContext db, ToolRegistry registry, Extern
 
     /// <summary>A built-in tool, or <c>{namespace}__{tool}</c> of a registered MCP server; null when there is none.</summary>
     public async Task<EffectiveTool?> FindAsync(Guid tenantId, string key, bool withExternal, CancellationToken cancellationToken) =>
-        registry.TryGet(key, out var definition, out _) ? await db.EffectiveToolAsync(definition, tenantId, cancellationToken)
+        registry.TryGet(key, out var definition, out _) ? await settings.EffectiveToolAsync(definition, tenantId, cancellationToken)
         : withExternal ? await external.FindAsync(tenantId, key, cancellationToken)
         : null;
 

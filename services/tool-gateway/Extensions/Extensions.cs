@@ -3,6 +3,8 @@ using AgentCloud.ServiceDefaults.Data;
 using AgentCloud.ToolGateway.Clients;
 using AgentCloud.ToolGateway.Connectors;
 using AgentCloud.ToolGateway.Execution;
+using AgentCloud.ToolGateway.Execution.Idempotency;
+using AgentCloud.ToolGateway.Execution.Steps;
 using AgentCloud.ToolGateway.Infrastructure;
 using AgentCloud.ToolGateway.Registry;
 
@@ -37,10 +39,26 @@ public static class Extensions
         services.AddToolConnector<ReminderConnector>();
         services.AddSingleton<ToolRegistry>();
 
+        // The executor's pipeline (Execution/ToolExecutor.cs lists the steps in order).
+        services.AddOptions<ToolExecutionOptions>().BindConfiguration(ToolExecutionOptions.Section);
+        services.AddSingleton<FaultPoints>();
+        services.AddSingleton<SignedStatements>();
         services.AddSingleton<ApprovalGrantVerifier>();
+        services.AddSingleton<CallContextVerifier>();
+        services.AddScoped<CheckPermissions>();
+        services.AddSingleton<RequireApproval>();
+        services.AddScoped<ToolCallClaims>();
+        services.AddScoped<InterruptedCalls>();
+        services.AddScoped<ReserveTokens>();
+        services.AddScoped<FetchCredential>();
+        services.AddSingleton<RunConnector>();
+        services.AddScoped<ChargeTokens>();
+        services.AddScoped<RecordOutcome>();
         services.AddScoped<ToolExecutor>();
-        services.AddScoped<ExternalMcpTools>();
+
         services.AddMemoryCache();
+        services.AddScoped<TenantToolSettings>();
+        services.AddScoped<ExternalMcpTools>();
         services.AddScoped<TenantPrices>();
         services.AddScoped<ToolCatalog>();
 

@@ -28,7 +28,8 @@ public enum DecisionLevel
 /// <see cref="CostQuantity"/> how many of it one call is; billing's cost table is the price, <see cref="TokenCost"/>
 /// is what the catalog shows (and whether the call is billed at all).
 /// <see cref="CredentialType"/>: the credential the connector needs (null = none; <see cref="CredentialOptional"/>
-/// when it may use one).
+/// when it may use one). <see cref="ReadOnly"/>: the tool changes nothing, in our database or anywhere else, and is free,
+/// so running it twice is running it once: the executor does not claim its tool call id before it runs.
 /// </summary>
 public sealed record ActionDefinition(
     string Key,
@@ -46,4 +47,5 @@ public sealed record ActionDefinition(
     bool CredentialOptional = false,
     string? CostOperation = null,
     bool EnabledByDefault = true,
-    long CostQuantity = 1);
+    long CostQuantity = 1,
+    bool ReadOnly = false);

@@ -18,6 +18,10 @@ public sealed class ToolRegistry
                 {
                     throw new InvalidOperationException($"Tool '{definition.Key}' is registered twice.");
                 }
+                if (definition.ReadOnly && definition.TokenCost != 0)
+                {
+                    throw new InvalidOperationException($"Tool '{definition.Key}' is read-only and bills: a hold is an effect.");
+                }
                 try
                 {
                     ToolSchemas.For(definition.Parameters);

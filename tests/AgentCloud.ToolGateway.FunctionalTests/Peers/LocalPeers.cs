@@ -70,8 +70,15 @@ public sealed class LocalPeers : IAsyncDisposable
         {
             if (!IsGatewayServiceToken(http)) return Results.Unauthorized();
             var body = await http.Request.ReadFromJsonAsync<PlaceHoldRequest>();
-            return Billing.Hold(body!);
+            var answer = Billing.Hold(body!);
+            if (Billing.SlowAnswers.TryGetValue(body!.TenantId, out var delay))
+            {
+                await Task.Delay(delay);
+            }
+            return answer;
         });
+        app.MapGet("/tokens/holds/by-key", (Guid tenantId, string idempotencyKey, HttpContext http) =>
+            !IsGatewayServiceToken(http) ? Results.Unauthorized() : Billing.FindByKey(tenantId, idempotencyKey));
         app.MapGet("/tokens/costs", (Guid? tenantId, HttpContext http) =>
         {
             if (!IsGatewayServiceToken(http)) return Results.Unauthorized();

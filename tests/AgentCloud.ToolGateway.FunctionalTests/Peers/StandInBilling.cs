@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Http;
 namespace AgentCloud.ToolGateway.FunctionalTests.Peers;
 
 /// <summary>
-/// Hold/commit/release with per-tenant balances, answering billing's real request and response records (402 when
-/// short), and <c>GET /tokens/costs?tenantId=</c> as billing's CostsApi answers a service: its defaults for the
-/// operations the gateway bills, overridden by the tenant's prices (<see cref="SetPrice"/>), which holds charge too.
+/// Hold/commit/release with per-tenant balances, answering billing's real request and response records (402 with
+/// <c>requiredTokens</c> and <c>availableTokens</c> when short; 409 to settle a hold the other way), the hold placed
+/// with a key (<c>GET /tokens/holds/by-key</c>), and <c>GET /tokens/costs?tenantId=</c> as billing's CostsApi answers a
+/// service: its defaults for the operations the gateway bills, overridden by the tenant's prices
+/// (<see cref="SetPrice"/>), which holds charge too.
 /// </summary>
 public sealed class StandInBilling
 {
@@ -16,6 +18,9 @@ public sealed class StandInBilling
     readonly Dictionary<string, HoldRecord> _byKey = [];
 
     public ConcurrentDictionary<Guid, HoldRecord> Holds { get; } = new();
+
+    /// <summary>Tenants whose holds are answered only after this long (the hold is placed at once): a slow billing.</summary>
+    public ConcurrentDictionary<Guid, TimeSpan> SlowAnswers { get; } = new();
 
     public sealed record HoldRecord(Guid Id, Guid TenantId, long Amount, string IdempotencyKey)
     {
@@ -78,13 +83,23 @@ public sealed class StandInBilling
             var available = _available.GetValueOrDefault(tenantId);
             if (available < amount)
             {
-                return Results.Problem($"Insufficient tokens: {available} available, {amount} needed.", statusCode: 402);
+                return Results.Problem($"Insufficient tokens: {available} available, {amount} needed.", statusCode: 402,
+                    extensions: new Dictionary<string, object?> { ["availableTokens"] = available, ["requiredTokens"] = amount });
             }
             _available[tenantId] = available - amount;
             var hold = new HoldRecord(Guid.NewGuid(), tenantId, amount, idempotencyKey);
             _byKey[idempotencyKey] = hold;
             Holds[hold.Id] = hold;
             return Results.Json(View(hold), statusCode: 201);
+        }
+    }
+
+    /// <summary>The hold placed with this key (<c>GET /tokens/holds/by-key</c>), as it is now.</summary>
+    public IResult FindByKey(Guid tenantId, string idempotencyKey)
+    {
+        lock (_gate)
+        {
+            return _byKey.TryGetValue(idempotencyKey, out var hold) && hold.TenantId == tenantId ? Results.Ok(View(hold)) : Results.NotFound();
         }
     }
 
@@ -96,7 +111,11 @@ public sealed class StandInBilling
         lock (_gate)
         {
             if (!Holds.TryGetValue(holdId, out var hold)) return Results.NotFound();
-            if (hold.State != "held") return Results.Ok(View(hold));
+            if (hold.State != "held")
+            {
+                var repeated = (action, hold.State) is ("commit", "committed") or ("release", "released");
+                return repeated ? Results.Ok(View(hold)) : Results.Conflict(View(hold));
+            }
             if (action == "release")
             {
                 _available[hold.TenantId] += hold.Amount;

@@ -11,5 +11,8 @@ sealed class ToolInvocationEntityTypeConfiguration : IEntityTypeConfiguration<To
         builder.ToTable("tool_invocations");
         builder.HasIndex(i => new { i.TenantId, i.ToolCallId }).IsUnique();
         builder.Property(i => i.Result).HasColumnType("jsonb");
+        // An outcome is written over the claim only while it is still 'started': a recovery and a late attempt never
+        // both record one.
+        builder.Property(i => i.Status).IsConcurrencyToken();
     }
 }
