@@ -58,10 +58,11 @@ public sealed partial class LocalProcess
             try
             {
                 var process = new Process { StartInfo = StartInfo(command), EnableRaisingEvents = true };
+                process.Start();
+                // Only now: WaitForExitAsync of a process not yet started is a faulted task, which read as "exited".
                 var local = new LocalProcess(process, command.StopSignal);
                 process.OutputDataReceived += (_, e) => local.Keep(e.Data);
                 process.ErrorDataReceived += (_, e) => local.Keep(e.Data);
-                process.Start();
                 process.BeginOutputReadLine();
                 process.BeginErrorReadLine();
                 started.SetResult(local);
