@@ -11,18 +11,18 @@ namespace AgentCloud.Billing.Apis;
 /// <summary>What the balance, a purchase and a refused hold say about the monthly fee.</summary>
 static class MonthlyFees
 {
-    /// <summary>
-    /// The policy, for the purchase endpoint's OpenAPI description (the README says the same).
-    /// </summary>
+    /// <summary>The policy, as the purchase endpoint's OpenAPI description (the README says the same).</summary>
     public const string PurchasePolicy =
-        "Buys tokens for the tenant (or, with locationId, for that location's own account). The monthly fee (the " +
-        "monthly_fee cost, 200 tokens by default) of a UTC month is charged to the tenant's account by its first purchase " +
-        "of that month, right after the tokens are added and in the same transaction; the monthly job charges it on the " +
-        "1st only to tenants that bought before. The answer says what the fee took (monthlyFeeCharged) and when the next one " +
-        "is due (monthlyFee.nextDueAt); availableTokens is the balance after it. A purchase that carries the fee must cover " +
-        "it: when balance + amount is less than the fee (a first purchase smaller than the fee, say), the purchase is " +
-        "refused with 422 naming the fee and the least amount that covers it, and nothing is bought or charged. Location " +
-        "accounts pay no fee. A repeated idempotency key answers the first purchase again and adds nothing.";
+        "Buys tokens for the tenant (with locationId: for that location's own account, which pays no monthly fee). " +
+        "Monthly fee policy: the tenant's monthly fee (the monthly_fee cost, 200 tokens unless its plan says otherwise) " +
+        "for a UTC month is paid by the tenant's first purchase of that month, in the same transaction, right after the " +
+        "tokens are added: availableTokens in the answer is the balance after it, monthlyFeeCharged what the fee took (0 " +
+        "when none was due) and monthlyFee.nextDueAt when the next one is due. A purchase that cannot cover the fee it " +
+        "carries (balance + amount below the fee, e.g. a first purchase smaller than the fee) is refused with 422 naming " +
+        "the fee (monthlyFee, monthlyFeeMonth) and the least amount that covers it (minimumAmount); nothing is bought or " +
+        "charged. A tenant that bought before and buys nothing in a month is charged by the monthly job early in the " +
+        "month, even into a negative balance; paid actions are then refused with 402 naming the fee until purchases " +
+        "cover them. A repeated idempotency key answers the first purchase again (fee included) and adds nothing.";
 
     public static async Task<MonthlyFeeInfo?> InfoAsync(
         BillingDbContext db, Guid tenantId, TokenAccount? account, DateOnly month, CancellationToken cancellationToken)
