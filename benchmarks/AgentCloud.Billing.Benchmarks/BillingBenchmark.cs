@@ -52,7 +52,7 @@ static class BillingBenchmark
         var spread = Enumerable.Range(0, Accounts).Select(_ => Guid.NewGuid()).ToArray();
         foreach (var tenant in spread.Append(hot))
         {
-            await ledger.PurchaseAsync(tenant, null, 1_000_000_000_000, null, CancellationToken.None);
+            await ledger.PurchaseAsync(tenant, null, 1_000_000_000_000, null, null, CancellationToken.None);
         }
 
         HttpPairs? service = null;

@@ -28,7 +28,7 @@ static class OverdraftCheck
     static async Task<bool> DrainAsync(string path, TokenLedger ledger, Func<Guid, Task<bool>> holdAndCommit, NpgsqlDataSource dataSource, int concurrency)
     {
         var tenant = Guid.NewGuid();
-        await ledger.PurchaseAsync(tenant, null, Tokens, null, CancellationToken.None);
+        await ledger.PurchaseAsync(tenant, null, Tokens, null, null, CancellationToken.None);
         long succeeded = 0, refused = 0;
         await Task.WhenAll(Enumerable.Range(0, concurrency * 4).Select(_ => Task.Run(async () =>
         {

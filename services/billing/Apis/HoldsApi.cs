@@ -1,4 +1,5 @@
 using AgentCloud.Billing.Infrastructure;
+using AgentCloud.Billing.Jobs;
 using AgentCloud.Billing.Ledger;
 using AgentCloud.Billing.Model;
 using AgentCloud.Contracts.Billing;
@@ -26,7 +27,7 @@ public static class HoldsApi
 
     /// <summary>A retry with the same (tenantId, idempotencyKey) answers the first hold and reserves nothing more.</summary>
     public static async Task<Results<Ok<HoldResponse>, ProblemHttpResult, ValidationProblem>> PlaceHold(
-        PlaceHoldRequest request, TokenLedger ledger, IOptions<BillingOptions> options, CancellationToken cancellationToken)
+        PlaceHoldRequest request, TokenLedger ledger, IOptions<BillingOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var ttl = request.TtlSeconds ?? options.Value.DefaultHoldTtlSeconds;
         var errors = Validation.Errors();
@@ -55,7 +56,7 @@ public static class HoldsApi
             {
                 ["operationType"] = [$"Unknown operation type '{request.OperationType}'."],
             }),
-            _ => InsufficientTokens(result.AvailableTokens, result.Amount),
+            _ => await MonthlyFees.InsufficientTokensAsync(ledger, result, MonthlyFeeJob.MonthOf(clock.GetUtcNow()), cancellationToken),
         };
     }
 
@@ -123,11 +124,6 @@ public static class HoldsApi
                 extensions: new Dictionary<string, object?> { ["holdId"] = holdId, ["holdStatus"] = result.Status }),
         };
     }
-
-    static ProblemHttpResult InsufficientTokens(long available, long required) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status402PaymentRequired, title: "Insufficient tokens",
-            detail: $"The operation needs {required} tokens; {available} are available.",
-            extensions: new Dictionary<string, object?> { ["availableTokens"] = available, ["requiredTokens"] = required });
 
     static HoldResponse ToResponse(SettleResult result) =>
         new(result.HoldId, result.AccountId!.Value, result.Amount, result.CommittedAmount, result.Status!, result.AvailableTokens, null);

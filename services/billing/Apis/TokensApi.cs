@@ -1,10 +1,12 @@
 using AgentCloud.Billing.Infrastructure;
+using AgentCloud.Billing.Jobs;
 using AgentCloud.Billing.Ledger;
 using AgentCloud.Billing.Model;
 using AgentCloud.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AgentCloud.Billing.Apis;
 
@@ -25,29 +27,34 @@ public static class TokensApi
             .WithName("GetUsage").WithSummary("Usage log, newest first, filtered by location, time range, user and operation type");
         tokens.MapPost("/add/{tenantId:guid}", AddTokens)
             .RequirePermission(BillingManage)
-            .WithName("AddTokens").WithSummary("Purchase tokens (idempotent by key)");
+            .WithName("AddTokens").WithSummary("Purchase tokens (idempotent by key); the month's first purchase pays the monthly fee")
+            .WithDescription(MonthlyFees.PurchasePolicy)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         tokens.MapPut("/settings/{tenantId:guid}", UpdateSettings)
             .RequirePermission(BillingManage)
             .WithName("UpdateBillingSettings").WithSummary("The tenant's low-balance threshold (BalanceLow events)");
         return app;
     }
 
-    public static async Task<Ok<BalanceResponse>> GetBalance(
-        Guid tenantId, Guid? locationId, BillingDbContext db, CancellationToken cancellationToken)
+    public static async Task<Ok<BalanceResponse>> GetBalance(Guid tenantId, Guid? locationId, BillingDbContext db, TimeProvider clock,
+        IOptions<BillingOptions> options, CancellationToken cancellationToken)
     {
         var account = await db.TokenAccounts.AsNoTracking()
             .Where(a => a.TenantId == tenantId && (a.LocationId == null || a.LocationId == locationId))
             .OrderBy(a => a.LocationId == null) // the location's own account first: it pays when it exists
             .FirstOrDefaultAsync(cancellationToken);
+        var fee = options.Value.MonthlyFeeEnabled
+            ? await MonthlyFees.InfoAsync(db, tenantId, account, MonthlyFeeJob.MonthOf(clock.GetUtcNow()), cancellationToken)
+            : null;
         if (account is null)
         {
-            return TypedResults.Ok(new BalanceResponse(tenantId, locationId, null, "none", 0, 0, 0, 0, null, 0));
+            return TypedResults.Ok(new BalanceResponse(tenantId, locationId, null, "none", 0, 0, 0, 0, null, 0, fee));
         }
         // The account's used total counts holds from the moment they are placed (see 0003_hold_functions.sql).
         var reserved = await db.TokenHolds.Where(h => h.Status == "held" && h.AccountId == account.Id).SumAsync(h => h.Amount, cancellationToken);
         return TypedResults.Ok(new BalanceResponse(tenantId, locationId, account.Id, account.LocationId is null ? "tenant" : "location",
             account.AvailableTokens, reserved, account.TotalTokensPurchased, account.TotalTokensUsed - reserved,
-            account.LastMonthlyFeeDate, account.LowBalanceThreshold));
+            account.LastMonthlyFeeDate, account.LowBalanceThreshold, fee));
     }
 
     public static async Task<Results<Ok<UsagePage>, ValidationProblem>> GetUsage(
@@ -93,10 +100,13 @@ public static class TokensApi
         return TypedResults.Ok(new UsagePage(items, limit, offset));
     }
 
-    /// <summary>The same key (body or Idempotency-Key header) answers the first purchase again and adds nothing.</summary>
-    public static async Task<Results<Ok<AddTokensResponse>, ValidationProblem>> AddTokens(
+    /// <summary>
+    /// The same key (body or Idempotency-Key header) answers the first purchase again and adds nothing. The month's first
+    /// purchase pays the monthly fee or is refused when it cannot (<see cref="MonthlyFees.PurchasePolicy"/>).
+    /// </summary>
+    public static async Task<Results<Ok<AddTokensResponse>, ValidationProblem, ProblemHttpResult>> AddTokens(
         Guid tenantId, AddTokensRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKeyHeader,
-        TokenLedger ledger, CancellationToken cancellationToken)
+        TokenLedger ledger, BillingDbContext db, TimeProvider clock, IOptions<BillingOptions> options, CancellationToken cancellationToken)
     {
         var key = request.IdempotencyKey ?? idempotencyKeyHeader;
         var errors = Validation.Errors();
@@ -107,9 +117,17 @@ public static class TokensApi
         {
             return TypedResults.ValidationProblem(errors);
         }
-        var result = await ledger.PurchaseAsync(tenantId, request.LocationId, request.Amount, key, cancellationToken);
-        return TypedResults.Ok(new AddTokensResponse(
-            tenantId, request.LocationId, result.AccountId, result.Amount, result.AvailableTokens, result.TotalTokensPurchased));
+        var month = MonthlyFeeJob.MonthOf(clock.GetUtcNow());
+        var feeOn = options.Value.MonthlyFeeEnabled;
+        var result = await ledger.PurchaseAsync(tenantId, request.LocationId, request.Amount, key, feeOn ? month : null, cancellationToken);
+        if (result.Outcome == "fee_not_covered")
+        {
+            return MonthlyFees.NotCovered(result, month);
+        }
+        var account = await db.TokenAccounts.AsNoTracking().SingleAsync(a => a.Id == result.AccountId, cancellationToken);
+        var fee = feeOn ? await MonthlyFees.InfoAsync(db, tenantId, account, month, cancellationToken) : null;
+        return TypedResults.Ok(new AddTokensResponse(tenantId, request.LocationId, account.Id, result.Amount, result.AvailableTokens,
+            result.TotalTokensPurchased, result.MonthlyFeeCharged, fee));
     }
 
     public static async Task<Results<NoContent, ValidationProblem>> UpdateSettings(

@@ -5,7 +5,8 @@ using Npgsql;
 namespace AgentCloud.Billing.Jobs;
 
 /// <summary>
-/// Charges each tenant account's monthly fee once per calendar month (UTC). Safe with any number of replicas and
+/// Charges the monthly fee of each tenant account that bought nothing yet this calendar month (UTC): the first purchase
+/// of a month pays that month's fee itself (billing_purchase). Safe with any number of replicas and
 /// restarts: billing_charge_monthly_fee checks and sets last_monthly_fee_date under the account's row lock, and the
 /// ledger's unique (account, monthly-fee:yyyy-MM) key backs it up. The month comes from the TimeProvider.
 /// </summary>
@@ -17,6 +18,9 @@ public sealed partial class MonthlyFeeJob(TokenLedger ledger, TimeProvider clock
         var utc = instant.UtcDateTime;
         return new DateOnly(utc.Year, utc.Month, 1);
     }
+
+    /// <summary>The first instant of a fee month, when its fee falls due.</summary>
+    public static DateTimeOffset StartOf(DateOnly month) => new(month.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     /// <summary>Charges every tenant account not yet charged this month; returns how many this call charged.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)

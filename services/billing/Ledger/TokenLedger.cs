@@ -40,24 +40,49 @@ public sealed class TokenLedger(NpgsqlDataSource dataSource, ILogger<TokenLedger
         return await ReadGuidsAsync(command, cancellationToken);
     }
 
-    public async Task<PurchaseResult> PurchaseAsync(Guid tenantId, Guid? locationId, long amount, string? idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// Buys tokens. With <paramref name="feeMonth"/> (null: the fee is off), a tenant account not yet charged for that
+    /// month pays its fee from this purchase, in the same transaction, or the purchase is refused when it cannot cover it.
+    /// </summary>
+    public async Task<PurchaseResult> PurchaseAsync(Guid tenantId, Guid? locationId, long amount, string? idempotencyKey, DateOnly? feeMonth,
+        CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT * FROM billing_purchase($1, $2, $3, $4)");
+        await using var command = dataSource.CreateCommand("SELECT * FROM billing_purchase($1, $2, $3, $4, $5, $6)");
         command.Parameters.Add(new() { Value = tenantId });
         command.Parameters.Add(LedgerSql.Nullable(locationId, NpgsqlDbType.Uuid));
         command.Parameters.Add(new() { Value = amount });
         command.Parameters.Add(LedgerSql.Nullable(idempotencyKey, NpgsqlDbType.Text));
+        command.Parameters.Add(LedgerSql.Nullable(feeMonth, NpgsqlDbType.Date));
+        command.Parameters.Add(LedgerSql.Nullable(LedgerSql.TraceParent(), NpgsqlDbType.Text));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new PurchaseResult(reader.GetString(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+        return new PurchaseResult(reader.GetString(0), LedgerSql.NullableGuid(reader, 1), reader.GetInt64(2), reader.GetInt64(3),
+            reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6));
     }
 
-    /// <summary>Tenant accounts not yet charged for <paramref name="month"/> (first day of a UTC month).</summary>
+    /// <summary>The last monthly fee charged to the account, or null (none yet, or a location account).</summary>
+    public async Task<MonthlyFeeCharge?> LastMonthlyFeeAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT last_monthly_fee_date, last_monthly_fee_at, coalesce(last_monthly_fee_tokens, 0) FROM token_accounts
+            WHERE id = $1 AND last_monthly_fee_date IS NOT NULL
+            """);
+        command.Parameters.Add(new() { Value = accountId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new MonthlyFeeCharge(reader.GetFieldValue<DateOnly>(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2))
+            : null;
+    }
+
+    /// <summary>
+    /// Tenant accounts not yet charged for <paramref name="month"/> (first day of a UTC month). One that never bought
+    /// anything is not due: its first purchase pays its first fee.
+    /// </summary>
     public async Task<IReadOnlyList<Guid>> AccountsDueForFeeAsync(DateOnly month, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             SELECT id FROM token_accounts
-            WHERE location_id IS NULL AND (last_monthly_fee_date IS NULL OR last_monthly_fee_date < $1)
+            WHERE location_id IS NULL AND (last_monthly_fee_date < $1 OR (last_monthly_fee_date IS NULL AND total_tokens_purchased > 0))
             ORDER BY id
             """);
         command.Parameters.Add(new() { Value = month });
@@ -66,7 +91,7 @@ public sealed class TokenLedger(NpgsqlDataSource dataSource, ILogger<TokenLedger
 
     public async Task<bool> ChargeMonthlyFeeAsync(Guid accountId, DateOnly month, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT billing_charge_monthly_fee($1, $2, $3)");
+        await using var command = dataSource.CreateCommand("SELECT billing_charge_monthly_fee($1, $2, 'monthly job', $3)");
         command.Parameters.Add(new() { Value = accountId });
         command.Parameters.Add(new() { Value = month });
         command.Parameters.Add(LedgerSql.Nullable(LedgerSql.TraceParent(), NpgsqlDbType.Text));

@@ -13,6 +13,8 @@ public sealed class TokenAccount
     public long TotalTokensPurchased { get; set; }
     public long TotalTokensUsed { get; set; }
     public DateOnly? LastMonthlyFeeDate { get; set; }
+    public DateTimeOffset? LastMonthlyFeeAt { get; set; }
+    public long? LastMonthlyFeeTokens { get; set; }
     public long LowBalanceThreshold { get; set; }
     public bool ExhaustedNotified { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
