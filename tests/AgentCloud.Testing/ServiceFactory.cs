@@ -16,6 +16,7 @@ public class ServiceFactory<TProgram>(string? database) : WebApplicationFactory<
     public const string Environment = "Development";
 
     readonly Dictionary<string, string?> _settings = new() { ["Auth:ServiceName"] = ServiceName };
+    readonly string _streamPrefix = $"tests-{Guid.NewGuid():N}:";
     bool _withStandInDirectory;
     StandInDirectory? _directory;
 
@@ -76,6 +77,9 @@ public class ServiceFactory<TProgram>(string? database) : WebApplicationFactory<
             builder.UseSetting($"ConnectionStrings:{database}", DatabaseConnectionString);
         }
         builder.UseSetting("ConnectionStrings:redis", Infrastructure.RedisConnectionString);
+        // Test classes share the redis-server: each factory its own streams, or one class's service would consume (and
+        // drop, not knowing its tenants) events another class published for its own.
+        builder.UseSetting("EventBus:StreamPrefix", _streamPrefix);
         // Every service trusts the test tokens; WithSetting may override.
         builder.UseSetting("Secrets:JwtSigningKey", TestTokens.SigningKey);
         foreach (var service in ServiceClients.Known)

@@ -100,9 +100,8 @@ public static class PermissionsApi
     public static async Task<Results<Ok<EffectivePermissions>, NotFound, ForbidHttpResult>> GetEffectivePermissions(
         Guid id, Guid? locationId, [AsParameters] DirectoryServices services, CancellationToken cancellationToken)
     {
-        var db = services.Db;
-        var user = await db.Users.Where(u => u.Id == id).Select(u => new { u.Id, u.Roles }).FirstOrDefaultAsync(cancellationToken);
-        if (user is null || (locationId is { } location && !await db.Locations.AnyAsync(l => l.Id == location, cancellationToken)))
+        var permissions = await PermissionLookup.FindAsync(services.Db, services.Db.TenantId, id, locationId, cancellationToken);
+        if (permissions is null)
         {
             return TypedResults.NotFound();
         }
@@ -110,16 +109,6 @@ public static class PermissionsApi
         {
             return TypedResults.Forbid();
         }
-        var grants = await db.PermissionGrants
-            .Where(g => g.Scope == GrantScopes.Tenant
-                || (g.Scope == GrantScopes.User && g.SubjectId == id)
-                || (g.Scope == GrantScopes.Location && g.SubjectId == locationId))
-            .Select(g => new { g.Scope, g.Permission, g.Effect })
-            .ToListAsync(cancellationToken);
-        IEnumerable<string> Of(string scope, string effect) => grants.Where(g => g.Scope == scope && g.Effect == effect).Select(g => g.Permission);
-        return TypedResults.Ok(PermissionRule.Resolve(
-            id, user.Roles,
-            Of(GrantScopes.Tenant, GrantEffects.Grant), Of(GrantScopes.User, GrantEffects.Grant), Of(GrantScopes.User, GrantEffects.Deny),
-            locationId, locationId is null ? null : Of(GrantScopes.Location, GrantEffects.Grant)));
+        return TypedResults.Ok(permissions);
     }
 }

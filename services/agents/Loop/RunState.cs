@@ -19,6 +19,9 @@ public sealed class RunState(RunSnapshot snapshot, AgentDefinition agent, long f
     public string? Summary { get; set; } = snapshot.Summary;
     public Activity? Activity { get; set; }
 
+    /// <summary>The call context minted for this execution's tool calls (see <see cref="CallContexts"/>).</summary>
+    public (string Token, DateTimeOffset IssuedAt)? CallContext { get; set; }
+
     public int ModelCalls => Steps.Count(s => s.Kind == StepKinds.ModelCall);
 
     public int NextSeq => Steps.Count == 0 ? 1 : Steps[^1].Seq + 1;

@@ -14,8 +14,8 @@ namespace AgentCloud.Agents.Loop;
 /// for an approved call, an approval grant; the gateway replays a repeated id instead of executing it again.
 /// </summary>
 public sealed class ToolStepRunner(
-    RunWriter writer, GatewayClient gateway, ApprovalGrants grants, SubAgentRunner subAgents, RunFaultPoint faults, RunSignals signals,
-    TimeProvider time)
+    RunWriter writer, GatewayClient gateway, ApprovalGrants grants, CallContexts callContexts, SubAgentRunner subAgents, RunFaultPoint faults,
+    RunSignals signals, TimeProvider time)
 {
     public async Task ExecuteAsync(RunState state, StepRecord step, CancellationToken cancellationToken)
     {
@@ -95,7 +95,7 @@ public sealed class ToolStepRunner(
             ? await grants.IssueAsync(state.Run.TenantId, tool.Name, step.Id.ToString(), arguments, JsonIds.Of(step.Data["decidedBy"]), cancellationToken)
             : null;
         var request = new ToolInvocationRequest(step.Id.ToString(), arguments, state.Run.TenantId, state.Run.UserId, state.Run.AgentId,
-            state.Run.Id, state.Run.LocationId, tool.CredentialId, grant);
+            state.Run.Id, state.Run.LocationId, tool.CredentialId, grant, state.Run.SessionId, await callContexts.ForAsync(state, cancellationToken));
         // "in_progress": the same tool call id is executing at the gateway right now (a worker that died just sent it).
         for (var attempt = 0; ; attempt++)
         {

@@ -44,6 +44,7 @@ public static class RuntimeExtensions
         services.AddSingleton<GatewayClient>();
         services.AddSingleton<BillingClient>();
         services.AddSingleton<ApprovalGrants>();
+        services.AddSingleton<CallContexts>();
         services.AddSingleton<Summarizer>();
         services.AddSingleton<SubAgentRunner>();
         services.AddSingleton<ToolStepRunner>();

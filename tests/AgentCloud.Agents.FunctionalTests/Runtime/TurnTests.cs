@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AgentCloud.Testing;
 using Microsoft.Extensions.AI;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using CallContext = AgentCloud.Contracts.Tools.CallContext;
 using Xunit;
 
 namespace AgentCloud.Agents.FunctionalTests.Runtime;
@@ -51,6 +55,37 @@ public sealed class TurnTests(RuntimeFactory factory) : IClassFixture<RuntimeFac
         var second = script.Calls.Last();
         Assert.Equal(ChatRole.Tool, second[^1].Role);
         Assert.Equal(2, second[^1].Contents.OfType<FunctionResultContent>().Count());
+    }
+
+    [Fact]
+    public async Task Each_tool_call_carries_its_conversation_and_a_signed_statement_of_the_users_permissions()
+    {
+        var tenant = await TestDirectory.SignUpAsync(factory);
+        var member = await TestDirectory.AddUserAsync(factory, tenant);
+        var script = ScriptedChatClient.ToolsThenReply(("current_time", new { timezone = "UTC" }));
+        var agentId = await factory.CreateScriptedAgentAsync(tenant.Owner, script, ["current_time"], new { scope = "team" });
+
+        foreach (var (user, client) in new[] { (tenant.OwnerId, tenant.Owner), (member.Id, member.Client) })
+        {
+            var body = await RuntimeFactory.ReadAsync(await RuntimeFactory.ChatAsync(client, user, "What time is it?", agentId: agentId), HttpStatusCode.OK);
+            var runId = body.GetProperty("run_id").GetGuid();
+            var sent = Assert.Single(factory.Peers.Invocations, i => i.Request.RunId == runId).Request;
+            Assert.Equal(body.GetProperty("session_id").GetGuid(), sent.ConversationId);
+
+            var context = await new JsonWebTokenHandler().ValidateTokenAsync(sent.CallContext, new TokenValidationParameters
+            {
+                ValidIssuer = CallContext.Issuer,
+                ValidAudience = CallContext.Audience,
+                IssuerSigningKey = new SymmetricSecurityKey(CallContext.DeriveKey(Convert.FromBase64String(TestTokens.SigningKey))),
+            });
+            Assert.True(context.IsValid, context.Exception?.Message);
+            var token = (JsonWebToken)context.SecurityToken;
+            Assert.Equal((tenant.TenantId.ToString(), user.ToString()), (token.GetPayloadValue<string>("tid"), token.Subject));
+            var expected = (await client.GetFromJsonAsync<JsonElement>($"/tenants/{tenant.TenantId}/users/{user}/permissions"))
+                .GetProperty("permissions").EnumerateArray().Select(p => p.GetProperty("permission").GetString()!).ToList();
+            Assert.Equal(expected, token.GetPayloadValue<List<string>>("perms"));
+            Assert.True(token.ValidTo - token.IssuedAt <= CallContext.MaxLifetime);
+        }
     }
 
     [Fact]
