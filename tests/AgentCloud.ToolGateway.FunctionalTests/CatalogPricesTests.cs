@@ -46,6 +46,20 @@ public sealed class CatalogPricesTests(ToolGatewayFactory factory)
     }
 
     [Fact]
+    public async Task A_refusal_billing_blames_on_the_monthly_fee_says_so()
+    {
+        var tenant = new TestTenant(factory).Grant("sms:send").Tokens(0);
+        factory.Peers.Billing.FeesTaken[tenant.TenantId] = 200;
+        await tenant.ConfigureAsync("send_sms", new { from = "+15550000001" });
+        var credential = tenant.AddCredential("twilio", LocalPeers.TwilioAuthToken, new() { ["account_sid"] = "AC0123456789abcdef0123456789abcdef" });
+
+        var refused = await tenant.InvokeAsync("send_sms", new { to = "+15557654322", body = "hi" }, credentialId: credential);
+
+        Assert.Equal("insufficient_tokens", refused.Error!.Code);
+        Assert.EndsWith($"This month's fee of 200 token(s) ({DateTime.UtcNow:yyyy-MM}) took them.", refused.Error.Message);
+    }
+
+    [Fact]
     public async Task A_call_the_tenant_cannot_pay_is_refused_quoting_the_tenants_price()
     {
         var tenant = new TestTenant(factory).Grant("sms:send").Tokens(2);
@@ -57,6 +71,7 @@ public sealed class CatalogPricesTests(ToolGatewayFactory factory)
 
         Assert.Equal(("failed", "insufficient_tokens", 0L), (refused.Status, refused.Error!.Code, refused.TokensCharged));
         Assert.Contains("the 3 token(s) 'send_sms' costs (2 available)", refused.Error.Message);
+        Assert.DoesNotContain("fee", refused.Error.Message);
         Assert.DoesNotContain(factory.Peers.Twilio, r => r.Form.GetValueOrDefault("To") == "+15557654321");
         Assert.Equal(2, factory.Peers.Billing.Available(tenant.TenantId));
     }

@@ -7,8 +7,14 @@ namespace AgentCloud.ToolGateway.Clients;
 
 public enum HoldStatus { Held, Insufficient }
 
-/// <summary>A hold placed, or refused: <see cref="Amount"/> is then what the tenant would have had to pay.</summary>
-public sealed record HoldResult(HoldStatus Status, Guid? HoldId, long Amount, long Available);
+/// <summary>
+/// A hold placed, or refused: <see cref="Amount"/> is then what the tenant would have had to pay, and
+/// <see cref="MonthlyFee"/> what this month's fee took when billing says the fee is why.
+/// </summary>
+public sealed record HoldResult(HoldStatus Status, Guid? HoldId, long Amount, long Available, MonthlyFeeTaken? MonthlyFee = null);
+
+/// <summary>Billing's 402 extensions <c>monthlyFee</c>, <c>monthlyFeeMonth</c> (yyyy-MM-dd, the month's first day).</summary>
+public sealed record MonthlyFeeTaken(long Tokens, string Month);
 
 /// <summary>Billing's hold statuses (<see cref="HoldResponse.Status"/>).</summary>
 public static class HoldStates
@@ -56,7 +62,10 @@ public sealed class BillingClient(HttpClient http) : IBillingClient
         {
             // Billing's 402 ProblemDetails says what the tenant's price was and what it has.
             var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            return new(HoldStatus.Insufficient, null, Tokens(problem, "requiredTokens"), Tokens(problem, "availableTokens"));
+            var fee = problem.TryGetProperty("monthlyFee", out var feeTokens) && feeTokens.TryGetInt64(out var tokens)
+                ? new MonthlyFeeTaken(tokens, problem.TryGetProperty("monthlyFeeMonth", out var month) ? month.ToString() : "")
+                : null;
+            return new(HoldStatus.Insufficient, null, Tokens(problem, "requiredTokens"), Tokens(problem, "availableTokens"), fee);
         }
         var hold = await ReadHoldAsync(response, cancellationToken);
         return new(HoldStatus.Held, hold.HoldId, hold.Amount, hold.AvailableTokens);

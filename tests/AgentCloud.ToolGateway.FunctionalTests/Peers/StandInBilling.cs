@@ -22,6 +22,9 @@ public sealed class StandInBilling
     /// <summary>Tenants whose holds are answered only after this long (the hold is placed at once): a slow billing.</summary>
     public ConcurrentDictionary<Guid, TimeSpan> SlowAnswers { get; } = new();
 
+    /// <summary>Tenants whose refusals say this month's monthly fee (this many tokens) took the balance, as billing's 402 does.</summary>
+    public ConcurrentDictionary<Guid, long> FeesTaken { get; } = new();
+
     public sealed record HoldRecord(Guid Id, Guid TenantId, long Amount, string IdempotencyKey)
     {
         public string State { get; set; } = "held";
@@ -83,8 +86,14 @@ public sealed class StandInBilling
             var available = _available.GetValueOrDefault(tenantId);
             if (available < amount)
             {
-                return Results.Problem($"Insufficient tokens: {available} available, {amount} needed.", statusCode: 402,
-                    extensions: new Dictionary<string, object?> { ["availableTokens"] = available, ["requiredTokens"] = amount });
+                var extensions = new Dictionary<string, object?> { ["availableTokens"] = available, ["requiredTokens"] = amount };
+                if (FeesTaken.TryGetValue(tenantId, out var fee))
+                {
+                    extensions["monthlyFee"] = fee;
+                    extensions["monthlyFeeMonth"] = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1);
+                    extensions["monthlyFeeChargedAt"] = DateTimeOffset.UtcNow;
+                }
+                return Results.Problem($"Insufficient tokens: {available} available, {amount} needed.", statusCode: 402, extensions: extensions);
             }
             _available[tenantId] = available - amount;
             var hold = new HoldRecord(Guid.NewGuid(), tenantId, amount, idempotencyKey);
