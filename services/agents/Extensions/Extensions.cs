@@ -4,6 +4,7 @@ using AgentCloud.Agents.Apis;
 using AgentCloud.Agents.Identity;
 using AgentCloud.Agents.Infrastructure;
 using AgentCloud.Agents.Model;
+using AgentCloud.Agents.Models;
 using AgentCloud.Agents.Runs;
 using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.ServiceDefaults.Data;
@@ -19,6 +20,7 @@ public static class Extensions
         builder.AddMigratedNpgsqlDbContext<AgentsDbContext>("agentsdb");
         builder.AddRedisClient("redis");
         builder.AddEventBus().AddOutboxInbox<AgentsDbContext>();
+        builder.AddModelProviders();
         builder.AddAgentRuntime();
         builder.Services.AddLocalServiceTokenIssuer();
 
