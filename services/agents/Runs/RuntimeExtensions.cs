@@ -67,6 +67,7 @@ public static class RuntimeExtensions
         app.MapAgentsApi();
         app.MapChatApi();
         app.MapAgentProcessApi();
+        app.MapChatCompletionsApi();
         app.MapConversationsApi();
         app.MapRunsApi();
         app.MapApprovalsApi();
