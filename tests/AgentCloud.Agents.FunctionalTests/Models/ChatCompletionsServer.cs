@@ -20,6 +20,9 @@ public abstract record ProviderReply
 
     /// <summary>No answer at all (until the client gives up).</summary>
     public sealed record Hang : ProviderReply;
+
+    /// <summary>A streamed answer that sends its first chunk, then nothing more.</summary>
+    public sealed record Stall(string FirstText) : ProviderReply;
 }
 
 /// <summary>
@@ -75,6 +78,12 @@ public sealed class ChatCompletionsServer : IAsyncDisposable
             case ProviderReply.Hang:
                 await Task.Delay(Timeout.Infinite, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
                 return;
+            case ProviderReply.Stall stall:
+                http.Response.ContentType = "text/event-stream";
+                await http.Response.WriteAsync($"data: {Chunk(model, new JsonObject { ["role"] = "assistant", ["content"] = stall.FirstText }, null).ToJsonString()}\n\n");
+                await http.Response.Body.FlushAsync();
+                await Task.Delay(Timeout.Infinite, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
             case ProviderReply.Error error:
                 http.Response.StatusCode = error.Status;
                 if (error.Status == 429)
@@ -107,16 +116,7 @@ public sealed class ChatCompletionsServer : IAsyncDisposable
         http.Response.ContentType = "text/event-stream";
         async Task Send(JsonObject delta, string? finish, JsonObject? usage = null)
         {
-            var chunk = new JsonObject
-            {
-                ["id"] = "chatcmpl-local", ["object"] = "chat.completion.chunk", ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["model"] = model,
-                ["choices"] = usage is null ? new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finish }) : new JsonArray(),
-            };
-            if (usage is not null)
-            {
-                chunk["usage"] = usage;
-            }
-            await http.Response.WriteAsync($"data: {chunk.ToJsonString()}\n\n", Encoding.UTF8);
+            await http.Response.WriteAsync($"data: {Chunk(model, delta, finish, usage).ToJsonString()}\n\n", Encoding.UTF8);
             await http.Response.Body.FlushAsync();
         }
         await Send(new JsonObject { ["role"] = "assistant", ["content"] = "" }, null);
@@ -142,6 +142,20 @@ public sealed class ChatCompletionsServer : IAsyncDisposable
         await Send(new JsonObject(), answer.Calls is { Length: > 0 } ? "tool_calls" : "stop");
         await Send(new JsonObject(), null, Usage(answer));
         await http.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    static JsonObject Chunk(string model, JsonObject delta, string? finish, JsonObject? usage = null)
+    {
+        var chunk = new JsonObject
+        {
+            ["id"] = "chatcmpl-local", ["object"] = "chat.completion.chunk", ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["model"] = model,
+            ["choices"] = usage is null ? new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finish }) : new JsonArray(),
+        };
+        if (usage is not null)
+        {
+            chunk["usage"] = usage;
+        }
+        return chunk;
     }
 
     static IEnumerable<string> Pieces(string text)

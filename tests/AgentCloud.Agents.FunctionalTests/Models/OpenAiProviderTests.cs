@@ -145,6 +145,20 @@ public sealed class OpenAiProviderTests(RuntimeFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_stream_that_stalls_after_its_first_chunk_fails_the_model_call_after_the_idle_timeout()
+    {
+        var (tenant, _, _) = await TenantWithProviderAsync();
+        var model = _server.Use((_, _) => new ProviderReply.Stall("Once upon"));
+        var agentId = await CreateAgentAsync(factory, tenant.Owner, model);
+
+        using var response = await RuntimeFactory.ChatAsync(tenant.Owner, tenant.OwnerId, "Tell me a story", agentId: agentId);
+
+        var body = await RuntimeFactory.ReadAsync(response, HttpStatusCode.BadGateway);
+        Assert.Equal("model_error", body.GetProperty("code").GetString());
+        Assert.Equal(1, _server.RequestsFor(model)); // its text already reached the run's stream: no retry, no fallback
+    }
+
+    [Fact]
     public async Task Without_a_provider_or_with_an_unreadable_key_the_offline_model_answers_and_says_why()
     {
         var tenant = await TestDirectory.SignUpAsync(factory);
