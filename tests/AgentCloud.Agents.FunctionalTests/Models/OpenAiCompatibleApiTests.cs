@@ -150,6 +150,23 @@ public sealed class OpenAiCompatibleApiTests(KestrelRuntimeFactory factory) : IC
     }
 
     [Fact]
+    public async Task An_api_keys_token_lists_the_models_and_chats()
+    {
+        var tenant = await TestDirectory.SignUpAsync(factory);
+        using var created = await tenant.Owner.PostAsJsonAsync("/api-keys", new { name = "openai client", roles = new[] { "member" } });
+        var key = (await RuntimeFactory.ReadAsync(created, HttpStatusCode.Created)).GetProperty("key").GetString();
+        using var exchanged = await factory.CreateClient().PostAsJsonAsync("/auth/api-key-token", new { apiKey = key });
+        var machine = factory.CreateClient((await RuntimeFactory.ReadAsync(exchanged, HttpStatusCode.OK)).GetProperty("accessToken").GetString()!);
+
+        var models = await machine.GetFromJsonAsync<JsonElement>("/v1/models");
+        Assert.Contains("Assistant", models.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("name").GetString()));
+        using var response = await machine.PostAsJsonAsync("/v1/chat/completions",
+            new { model = "Assistant", messages = new[] { new { role = "user", content = "Hello" } } });
+        var body = await RuntimeFactory.ReadAsync(response, HttpStatusCode.OK);
+        Assert.StartsWith("[offline model]", body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+    }
+
+    [Fact]
     public async Task A_turn_waiting_for_approval_or_failing_answers_in_the_openai_shapes()
     {
         var tenant = await TestDirectory.SignUpAsync(factory);
