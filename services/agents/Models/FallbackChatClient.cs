@@ -90,7 +90,10 @@ public sealed class FallbackChatClient(
             }
             if (reason is null)
             {
-                yield return new ChatResponseUpdate { AdditionalProperties = WithMetadata(null, null) };
+                if (WithMetadata(null, null) is { } metadata)
+                {
+                    yield return new ChatResponseUpdate { AdditionalProperties = metadata };
+                }
                 yield break;
             }
         }
