@@ -45,7 +45,11 @@ public static class AgentsApi
         return app;
     }
 
-    public static async Task<Ok<List<AgentView>>> ListAgents([AsParameters] AgentServices services, CancellationToken cancellationToken)
+    public static async Task<Ok<List<AgentView>>> ListAgents([AsParameters] AgentServices services, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await VisibleAgentsAsync(services, cancellationToken)).Select(a => AgentView.From(a, a.Definition, a.Version)).ToList());
+
+    /// <summary>The agents the calling user can see, the default Assistant (created on first need) first, then by name; at most 500.</summary>
+    public static async Task<List<CurrentAgent>> VisibleAgentsAsync(AgentServices services, CancellationToken cancellationToken)
     {
         var caller = services.Caller;
         await services.Defaults.GetAsync(caller.TenantId, caller.UserId!.Value, cancellationToken);
@@ -53,15 +57,15 @@ public static class AgentsApi
         var ids = await services.Db.Agents
             .Where(a => a.OwnerUserId == caller.UserId || (a.Scope == AgentScopes.Team && (a.TeamId == null || teams.Contains(a.TeamId.Value))))
             .OrderByDescending(a => a.IsDefault).ThenBy(a => a.Name).Select(a => a.Id).Take(500).ToListAsync(cancellationToken);
-        var views = new List<AgentView>();
+        var agents = new List<CurrentAgent>();
         foreach (var id in ids)
         {
             if (await services.Definitions.FindCurrentAsync(caller.TenantId, id, cancellationToken) is { } agent)
             {
-                views.Add(AgentView.From(agent, agent.Definition, agent.Version));
+                agents.Add(agent);
             }
         }
-        return TypedResults.Ok(views);
+        return agents;
     }
 
     public static async Task<Results<Ok<AgentView>, NotFound, ProblemHttpResult>> GetAgent(Guid id, Guid? tenantId, [AsParameters] AgentServices services,

@@ -10,18 +10,22 @@ public static class TurnResponses
 
     /// <summary>A failed, cancelled or expired run as ProblemDetails with its run id and code.</summary>
     public static ProblemHttpResult Failure(Guid runId, Guid sessionId, TurnResult result) =>
-        TypedResults.Problem(result.ErrorMessage ?? "The run did not complete.", statusCode: result.ErrorCode switch
-        {
-            "insufficient_tokens" => StatusCodes.Status402PaymentRequired,
-            "interrupted" or "cancelled" => StatusCodes.Status409Conflict,
-            "model_error" => StatusCodes.Status502BadGateway,
-            "billing_unavailable" or "tools_unavailable" => StatusCodes.Status503ServiceUnavailable,
-            "context_budget_exceeded" or "too_many_steps" or "approval_expired" => StatusCodes.Status422UnprocessableEntity,
-            _ => StatusCodes.Status500InternalServerError,
-        }, title: $"The run ended {result.Status}", extensions: new Dictionary<string, object?>
-        {
-            ["runId"] = runId, ["sessionId"] = sessionId, ["status"] = result.Status, ["code"] = result.ErrorCode ?? result.Status,
-        });
+        TypedResults.Problem(result.ErrorMessage ?? "The run did not complete.", statusCode: StatusCodeOf(result.ErrorCode),
+            title: $"The run ended {result.Status}", extensions: new Dictionary<string, object?>
+            {
+                ["runId"] = runId, ["sessionId"] = sessionId, ["status"] = result.Status, ["code"] = result.ErrorCode ?? result.Status,
+            });
+
+    /// <summary>The HTTP status a run's error code answers with.</summary>
+    public static int StatusCodeOf(string? errorCode) => errorCode switch
+    {
+        "insufficient_tokens" => StatusCodes.Status402PaymentRequired,
+        "interrupted" or "cancelled" => StatusCodes.Status409Conflict,
+        "model_error" => StatusCodes.Status502BadGateway,
+        "billing_unavailable" or "tools_unavailable" => StatusCodes.Status503ServiceUnavailable,
+        "context_budget_exceeded" or "too_many_steps" or "approval_expired" => StatusCodes.Status422UnprocessableEntity,
+        _ => StatusCodes.Status500InternalServerError,
+    };
 
     /// <summary>RFC 7240: <c>Prefer: respond-async</c> answers 202 at once; <c>Prefer: wait=N</c> waits at most N seconds.</summary>
     public static TimeSpan WaitFor(HttpRequest request, TimeSpan defaultWait)

@@ -10,7 +10,9 @@ using Microsoft.Extensions.Options;
 
 namespace AgentCloud.Agents.Conversations;
 
-public sealed record TurnRequest(Guid? AgentId, Guid? ConversationId, Guid? LocationId, string Message, JsonObject? Context, string InputKind);
+/// <summary>A turn to queue; <paramref name="RunId"/> lets a caller follow the run's stream from before it starts.</summary>
+public sealed record TurnRequest(Guid? AgentId, Guid? ConversationId, Guid? LocationId, string Message, JsonObject? Context, string InputKind,
+    Guid? RunId = null);
 
 public enum TurnOutcome { Queued, NotFound, Conflict }
 
@@ -53,7 +55,7 @@ public sealed class TurnService(
             return new TurnStart(TurnOutcome.NotFound, Guid.Empty, sessionId);
         }
 
-        var runId = Guid.CreateVersion7();
+        var runId = request.RunId ?? Guid.CreateVersion7();
         var input = new JsonObject
         {
             ["message"] = request.Message,

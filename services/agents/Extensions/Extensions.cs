@@ -6,6 +6,7 @@ using AgentCloud.Contracts.Triggers;
 using AgentCloud.Agents.Identity;
 using AgentCloud.Agents.Infrastructure;
 using AgentCloud.Agents.Model;
+using AgentCloud.Agents.Models;
 using AgentCloud.Agents.Runs;
 using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.ServiceDefaults.Data;
@@ -22,6 +23,7 @@ public static class Extensions
         builder.AddRedisClient("redis");
         builder.AddEventBus().AddOutboxInbox<AgentsDbContext>()
             .AddSubscription<TriggerFired, TriggerFiredHandler>();
+        builder.AddModelProviders();
         builder.AddAgentRuntime();
         builder.Services.AddLocalServiceTokenIssuer();
 

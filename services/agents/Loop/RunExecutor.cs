@@ -163,7 +163,7 @@ public sealed class RunExecutor(
     {
         var settings = state.Agent.ModelSettings;
         using var span = RuntimeTelemetry.StartStep(StepKinds.ModelCall, state.NextSeq);
-        var client = await models.GetClientAsync(settings, state.Run.TenantId, cancellationToken);
+        var client = await models.GetClientAsync(settings, new ModelCall(state.Run.TenantId, state.Run.Id, state.NextSeq), cancellationToken);
         var chatOptions = new ChatOptions
         {
             ModelId = settings.Model,
@@ -219,6 +219,8 @@ public sealed class RunExecutor(
                 ["provider"] = state.Agent.ModelSettings.Provider,
                 ["model"] = response.ModelId ?? state.Agent.ModelSettings.Model,
                 ["usingStub"] = response.ModelId == OfflineChatClient.ModelName,
+                ["fallback"] = FallbackChatClient.Read(response, FallbackChatClient.FallbackProperty),
+                ["credentialId"] = FallbackChatClient.Read(response, FallbackChatClient.CredentialProperty),
                 ["inputTokens"] = inputTokens,
                 ["outputTokens"] = outputTokens,
                 ["usageReported"] = response.Usage is not null,

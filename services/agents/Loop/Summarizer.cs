@@ -50,7 +50,7 @@ public sealed class Summarizer(RunStore store, RunWriter writer, IAgentChatClien
         var hold = await billing.HoldAsync(new PlaceHoldRequest(state.Run.TenantId, OperationTypes.InternalApiLlm,
             $"summary:{state.Run.Id}:{state.NextSeq}", state.Run.LocationId, 1, state.Run.UserId, state.Run.RootRunId.ToString(), "summary"),
             cancellationToken);
-        var client = await models.GetClientAsync(state.Agent.ModelSettings, state.Run.TenantId, cancellationToken);
+        var client = await models.GetClientAsync(state.Agent.ModelSettings, new ModelCall(state.Run.TenantId, state.Run.Id, state.NextSeq), cancellationToken);
         var started = Stopwatch.GetTimestamp();
         ChatResponse response;
         try
@@ -75,6 +75,8 @@ public sealed class Summarizer(RunStore store, RunWriter writer, IAgentChatClien
                 ["messages"] = older.Count, ["throughSeq"] = older[^1].Seq, ["model"] = response.ModelId, ["inputTokens"] = usage.InputTokens,
                 ["outputTokens"] = usage.OutputTokens, ["latencyMs"] = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 ["usingStub"] = usage.UsingStub, ["tokensCharged"] = hold.Amount,
+                ["fallback"] = FallbackChatClient.Read(response, FallbackChatClient.FallbackProperty),
+                ["credentialId"] = FallbackChatClient.Read(response, FallbackChatClient.CredentialProperty),
             },
         };
         await using var batch = writer.Begin(state);

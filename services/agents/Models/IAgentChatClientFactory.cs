@@ -12,11 +12,17 @@ namespace AgentCloud.Agents.Models;
 /// </summary>
 public interface IAgentChatClientFactory
 {
-    ValueTask<IChatClient> GetClientAsync(AgentModelSettings settings, Guid tenantId, CancellationToken cancellationToken);
+    ValueTask<IChatClient> GetClientAsync(AgentModelSettings settings, ModelCall call, CancellationToken cancellationToken);
 
     /// <summary>Whether agents may name this provider (checked when an agent is saved).</summary>
     bool Supports(string provider);
 }
+
+/// <summary>
+/// The model call a client is asked for: its tenant, and the run and step (sequence number) it serves, which every
+/// credential read made for it carries (so a credential's audit answers which runs used it).
+/// </summary>
+public readonly record struct ModelCall(Guid TenantId, Guid RunId, int Seq);
 
 /// <summary>The runtime core's factory: only the built-in offline model.</summary>
 public sealed class OfflineChatClientFactory(IServiceProvider services) : IAgentChatClientFactory
@@ -25,7 +31,7 @@ public sealed class OfflineChatClientFactory(IServiceProvider services) : IAgent
 
     readonly Lazy<IChatClient> _client = new(() => ChatClientPipeline.Build(new OfflineChatClient(), services));
 
-    public ValueTask<IChatClient> GetClientAsync(AgentModelSettings settings, Guid tenantId, CancellationToken cancellationToken) =>
+    public ValueTask<IChatClient> GetClientAsync(AgentModelSettings settings, ModelCall call, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_client.Value);
 
     public bool Supports(string provider) => provider == Provider;

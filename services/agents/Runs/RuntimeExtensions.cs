@@ -26,7 +26,7 @@ public static class RuntimeExtensions
         services.AddHttpClient(RuntimeHttpClients.ToolGateway, c => c.BaseAddress = new("http://tool-gateway")).AddServiceIdentity();
         services.AddHttpClient(RuntimeHttpClients.Billing, c => c.BaseAddress = new("http://billing")).AddServiceIdentity();
 
-        // The models engineer replaces this with the provider-aware factory (same interface).
+        // AddModelProviders registers the provider-aware factory first; without it, only the offline model.
         services.TryAddSingleton<IAgentChatClientFactory, OfflineChatClientFactory>();
 
         services.AddSingleton<WorkerIdentity>();
@@ -68,10 +68,12 @@ public static class RuntimeExtensions
         app.MapAgentsApi();
         app.MapChatApi();
         app.MapAgentProcessApi();
+        app.MapChatCompletionsApi();
         app.MapConversationsApi();
         app.MapRunsApi();
         app.MapApprovalsApi();
         app.MapFactsApi();
+        app.MapModelProviderApi();
         return app;
     }
 }

@@ -37,6 +37,10 @@ public class RuntimeFactory : AgentsFactory
         Peers = await RuntimePeers.StartAsync();
         WithSetting("services:tool-gateway:http:0", Peers.BaseUrl);
         WithSetting("services:billing:http:0", Peers.BaseUrl);
+        WithSetting("services:credentials:http:0", Peers.BaseUrl);
+        WithSetting("Models:AttemptTimeout", "00:00:03");
+        WithSetting("Models:StreamIdleTimeout", "00:00:03");
+        WithSetting("Models:RetryDelay", "00:00:00.050");
         WithSetting("Auth:ServiceName", "agents");
         WithSetting("Runtime:PollInterval", "00:00:00.200");
         WithSetting("Runtime:LeaseDuration", "00:00:03");

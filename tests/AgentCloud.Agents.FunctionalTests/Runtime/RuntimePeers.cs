@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentCloud.Contracts.Billing;
+using AgentCloud.Contracts.Credentials;
 using AgentCloud.Contracts.Tools;
 using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.Testing;
@@ -20,7 +21,7 @@ public sealed record StandInTool(string Key, string DefaultDecisionLevel = "auto
     Func<JsonElement, object>? Execute = null, object? Parameters = null);
 
 /// <summary>
-/// STAND-INS for the tool gateway and billing, on one local Kestrel over real HTTP, speaking their contracts
+/// STAND-INS for the tool gateway, billing and the credentials service's secret read, on one local Kestrel over real HTTP, speaking their contracts
 /// (<see cref="ToolInvocationRequest"/>/<see cref="ToolInvocationResult"/>, <see cref="PlaceHoldRequest"/>/<see cref="HoldResponse"/>)
 /// and checking the agents service's service token. The gateway stand-in keeps the real one's promise that matters
 /// here: one execution per tool call id (a repeat is replayed), approval grants verified for approval-required tools.
@@ -52,6 +53,12 @@ public sealed class RuntimePeers : IAsyncDisposable
     public ConcurrentQueue<PlaceHoldRequest> HoldRequests { get; } = new();
 
     public int Commits;
+
+    /// <summary>Credentials: the secrets (tenant-wide) the stand-in hands to the agents service, by credential id.</summary>
+    public ConcurrentDictionary<Guid, (Guid TenantId, object Secret)> Credentials { get; } = new();
+
+    /// <summary>Every credential read: id, and the run_id and purpose it carried.</summary>
+    public ConcurrentQueue<(Guid CredentialId, string? RunId, string? Purpose)> CredentialReads { get; } = new();
 
     public static async Task<RuntimePeers> StartAsync()
     {
@@ -107,6 +114,15 @@ public sealed class RuntimePeers : IAsyncDisposable
             Invocations.Enqueue((key, request));
             if (!Tools.TryGetValue(key, out var tool)) return Results.NotFound();
             return Results.Json(await InvokeAsync(tool, request), JsonSerializerOptions.Web);
+        });
+        _app.MapGet("/tenant/{tenantId:guid}/credentials/{id:guid}", (Guid tenantId, Guid id, HttpContext http) =>
+        {
+            if (!IsAgents(http)) return Results.Unauthorized();
+            CredentialReads.Enqueue((id, http.Request.Query["run_id"], http.Request.Query["purpose"]));
+            return Credentials.TryGetValue(id, out var credential) && credential.TenantId == tenantId
+                ? Results.Json(new CredentialSecret(id, tenantId, null, "openai", "model key", JsonSerializer.SerializeToElement(new { }),
+                    JsonSerializer.SerializeToElement(credential.Secret), DateTimeOffset.UtcNow))
+                : Results.NotFound();
         });
         _app.MapPost("/tokens/holds", async (HttpContext http) =>
         {

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using AgentCloud.Agents.Agents;
 using AgentCloud.Agents.Models;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentCloud.Agents.FunctionalTests.Runtime;
 
@@ -73,20 +74,23 @@ public sealed class ScriptedChatClient(Func<IReadOnlyList<ChatMessage>, ChatOpti
             : Call(null, calls));
 }
 
-/// <summary>Provider "scripted": the agent's model name picks the script from <see cref="Scripts"/>. "offline" stays the real offline model.</summary>
+/// <summary>
+/// Provider "scripted": the agent's model name picks the script from <see cref="Scripts"/>. The other providers are the
+/// service's own ("offline", "openai").
+/// </summary>
 public sealed class ScriptedChatClientFactory(IServiceProvider services) : IAgentChatClientFactory
 {
     public static ConcurrentDictionary<string, ScriptedChatClient> Scripts { get; } = new();
 
-    readonly OfflineChatClientFactory _offline = new(services);
+    readonly ModelProviderFactory _real = ActivatorUtilities.CreateInstance<ModelProviderFactory>(services);
     readonly ConcurrentDictionary<string, IChatClient> _pipelines = new();
 
-    public ValueTask<IChatClient> GetClientAsync(AgentModelSettings settings, Guid tenantId, CancellationToken cancellationToken) =>
+    public ValueTask<IChatClient> GetClientAsync(AgentModelSettings settings, ModelCall call, CancellationToken cancellationToken) =>
         settings.Provider == "scripted"
             ? ValueTask.FromResult(_pipelines.GetOrAdd(settings.Model, model => ChatClientPipeline.Build(new Forwarder(model), services)))
-            : _offline.GetClientAsync(settings, tenantId, cancellationToken);
+            : _real.GetClientAsync(settings, call, cancellationToken);
 
-    public bool Supports(string provider) => provider is "scripted" or OfflineChatClientFactory.Provider;
+    public bool Supports(string provider) => provider is "scripted" || _real.Supports(provider);
 
     /// <summary>Looks the script up on every call, so a test may replace it.</summary>
     sealed class Forwarder(string model) : DelegatingChatClient(new NoClient())

@@ -1,3 +1,5 @@
+using AgentCloud.Testing;
+
 namespace AgentCloud.ToolGateway.FunctionalTests.Peers;
 
 /// <summary>The official MCP TypeScript SDK client (npm <see cref="NpmPackages.McpSdk"/>) driving our server.</summary>

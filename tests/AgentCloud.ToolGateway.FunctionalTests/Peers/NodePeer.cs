@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using AgentCloud.Testing;
 
 namespace AgentCloud.ToolGateway.FunctionalTests.Peers;
 

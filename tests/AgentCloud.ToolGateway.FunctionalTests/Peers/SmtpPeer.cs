@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AgentCloud.Testing;
 
 namespace AgentCloud.ToolGateway.FunctionalTests.Peers;
 
