@@ -12,7 +12,19 @@ public sealed record AgentToolRef(string Key, Guid? CredentialId = null);
 public sealed record AgentItem(Guid Id, string Name, string Description, bool IsDefault, int Version, string Instructions, AgentModel Model,
     IReadOnlyList<AgentToolRef> Tools, DateTimeOffset UpdatedAt);
 
-public sealed record NewAgent(string Name, string Description, string Instructions, IReadOnlyList<AgentToolRef> Tools);
+/// <summary>A new agent; empty instructions are left out, so the service's default instructions apply.</summary>
+public sealed record NewAgent(string Name, string Description, string? Instructions, IReadOnlyList<AgentToolRef> Tools)
+{
+    public Dictionary<string, object> ToBody()
+    {
+        var body = new Dictionary<string, object> { ["name"] = Name, ["description"] = Description, ["tools"] = Tools };
+        if (!string.IsNullOrWhiteSpace(Instructions))
+        {
+            body["instructions"] = Instructions;
+        }
+        return body;
+    }
+}
 
 public sealed record ConversationItem(Guid Id, Guid AgentId, string Title, Guid? ActiveRunId, DateTimeOffset UpdatedAt);
 
@@ -36,7 +48,7 @@ public sealed class AgentsClient(HttpClient http, CurrentUser user) : ServiceCli
     public Task<List<AgentItem>> ListAgentsAsync(CancellationToken cancellationToken) => GetAsync<List<AgentItem>>("/agents", cancellationToken);
 
     public Task<AgentItem> CreateAgentAsync(NewAgent agent, CancellationToken cancellationToken) =>
-        SendAsync<AgentItem>(HttpMethod.Post, "/agents", agent, cancellationToken);
+        SendAsync<AgentItem>(HttpMethod.Post, "/agents", agent.ToBody(), cancellationToken);
 
     public async Task<List<ConversationItem>> ListConversationsAsync(CancellationToken cancellationToken)
     {
