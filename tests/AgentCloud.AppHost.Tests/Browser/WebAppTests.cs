@@ -90,6 +90,34 @@ public sealed class WebAppTests(SystemFixture system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_action_waiting_for_approval_is_approved_inline_and_the_run_goes_on()
+    {
+        var owner = await NewTenantAsync(tokens: 1_000);
+        using var agents = system.App.CreateHttpClient("agents").WithToken(owner.Token);
+        (await agents.PostAsJsonAsync("/agents", new
+        {
+            name = "Careful clock", tools = new[] { new { key = "current_time" } }, decisionPolicy = new { minimumLevel = "approval_required" },
+        })).EnsureSuccessStatusCode();
+        var page = await NewPageAsync();
+        await page.GotoAsync("/");
+        await SignInAsync(page, owner);
+
+        await page.GetByLabel("Agent").SelectOptionAsync(new SelectOptionValue { Label = "Careful clock" });
+        await page.GetByLabel("Message").FillAsync("What time is it?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+
+        var approval = page.GetByRole(AriaRole.Group, new() { Name = "Approval needed" });
+        await Assertions.Expect(approval).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("details.tool-call .badge.awaiting_approval")).ToBeVisibleAsync();
+        await Photograph(page, "chat-approval");
+        await approval.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("details.tool-call .badge.succeeded")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator(".message.assistant .answer")).ToContainTextAsync("[offline model]");
+        await Assertions.Expect(approval).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task An_agent_is_created_with_a_tool_from_the_catalog()
     {
         var owner = await NewTenantAsync(tokens: 0);
