@@ -2,6 +2,10 @@ using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.Web.Services;
 using AgentCloud.Web.Session;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using StackExchange.Redis;
 
 namespace AgentCloud.Web.Extensions;
 
@@ -55,6 +59,11 @@ public static class Extensions
                 options.ExpireTimeSpan = UserSessions.Lifetime;
                 options.SlidingExpiration = true;
             });
+        // The keys that protect the cookie and the forms' antiforgery tokens live in Redis too, so every replica reads
+        // them and a restart signs nobody out.
+        builder.Services.AddDataProtection().SetApplicationName("agentcloud-web");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((options, redis) =>
+            options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), "web:data-protection-keys"));
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddSingleton<UserSessions>();
         builder.Services.AddScoped<CurrentUser>();

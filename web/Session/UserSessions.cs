@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using StackExchange.Redis;
 
@@ -17,7 +16,8 @@ public sealed class UserSessions(IConnectionMultiplexer redis, TimeProvider time
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
     static readonly TimeSpan RefreshAhead = TimeSpan.FromMinutes(2);
-    readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshing = new();
+    // Striped locks: bounded memory whatever the number of sessions; two sessions sharing a stripe only wait for each other.
+    readonly SemaphoreSlim[] _refreshing = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
     public async Task<string> CreateAsync(SessionTokens tokens)
     {
@@ -29,11 +29,7 @@ public sealed class UserSessions(IConnectionMultiplexer redis, TimeProvider time
     public async Task<SessionTokens?> FindAsync(string id) =>
         await Database.StringGetAsync(Key(id)) is { HasValue: true } value ? JsonSerializer.Deserialize<SessionTokens>(value.ToString()) : null;
 
-    public async Task EndAsync(string id)
-    {
-        await Database.KeyDeleteAsync(Key(id));
-        _refreshing.TryRemove(id, out _);
-    }
+    public Task EndAsync(string id) => Database.KeyDeleteAsync(Key(id));
 
     /// <summary>A usable access token for the session, refreshed through <paramref name="refresh"/> when it is about to expire; null when the session ended.</summary>
     public async Task<string?> AccessTokenAsync(string id, Func<string, CancellationToken, Task<SessionTokens?>> refresh, CancellationToken cancellationToken)
@@ -43,7 +39,7 @@ public sealed class UserSessions(IConnectionMultiplexer redis, TimeProvider time
         {
             return tokens?.AccessToken;
         }
-        var gate = _refreshing.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
+        var gate = _refreshing[(int)((uint)StringComparer.Ordinal.GetHashCode(id) % _refreshing.Length)];
         await gate.WaitAsync(cancellationToken);
         try
         {
