@@ -1,5 +1,6 @@
 using AgentCloud.Web.Components;
 using AgentCloud.Web.Extensions;
+using AgentCloud.Web.Session;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,7 +12,8 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.UseAntiforgery();
 app.MapStaticAssets();
-app.MapRazorComponents<App>();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapAccountEndpoints();
 
 app.Run();
 

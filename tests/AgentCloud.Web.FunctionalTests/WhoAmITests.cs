@@ -32,12 +32,4 @@ public sealed class WhoAmITests(WebFactory factory) : IClassFixture<WebFactory>
 
         Assert.Equal(user, caller.GetProperty("userId").GetGuid());
     }
-
-    [Fact]
-    public async Task The_pages_stay_anonymous()
-    {
-        using var response = await factory.CreateClient().GetAsync("/");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
 }
