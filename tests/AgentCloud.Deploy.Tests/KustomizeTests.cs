@@ -25,6 +25,14 @@ public sealed class KustomizeTests(Deployment deployment)
             Assert.Equal(name, pod.Text("metadata:annotations:dapr.io/app-id"));
             Assert.Equal("8080", pod.Text("metadata:annotations:dapr.io/app-port"));
             var container = Assert.Single(pod.Items("spec:containers"));
+            var env = container.Items("env").ToDictionary(e => e.Text("name")!);
+            // The sidecar and the app prove themselves to each other with the tokens of the same two Secrets.
+            Assert.Equal(pod.Text("metadata:annotations:dapr.io/app-token-secret"), env["APP_API_TOKEN"].Text("valueFrom:secretKeyRef:name"));
+            Assert.Equal(pod.Text("metadata:annotations:dapr.io/api-token-secret"), env["DAPR_API_TOKEN"].Text("valueFrom:secretKeyRef:name"));
+            foreach (var tokenSecret in new[] { "APP_API_TOKEN", "DAPR_API_TOKEN" }.Select(k => env[k].Text("valueFrom:secretKeyRef:name")))
+            {
+                Assert.Contains(resources.OfKind("Secret"), s => s.Text("metadata:name") == tokenSecret && s.At("data:token") is not null);
+            }
             Assert.Equal("/alive", container.Text("livenessProbe:httpGet:path"));
             Assert.Equal("/health", container.Text("readinessProbe:httpGet:path"));
             Assert.NotNull(container.Text("resources:limits:cpu"));

@@ -88,7 +88,7 @@ public static class ContainerApps
                                 ? Map(("name", v.Name), ("value", v.Value))
                                 : Map(("name", v.Name), ("secretRef", SecretName(v.SecretKey)))).ToArray()),
                             ("probes", new[] { Probe("Liveness", "/alive"), Probe("Readiness", "/health"),
-                                Map(("type", "Startup"), ("httpGet", Map(("path", "/alive"), ("port", Platform.HttpPort))), ("periodSeconds", 5), ("failureThreshold", 60)) })),
+                                Map(("type", "Startup"), ("httpGet", Map(("path", "/alive"), ("port", Platform.HttpPort))), ("periodSeconds", 30), ("failureThreshold", 10)) /* migrations: 5 min; at most 10 failures here */ })),
                     }),
                     ("scale", Map(
                         ("minReplicas", autoscaled ? 2 : 1),

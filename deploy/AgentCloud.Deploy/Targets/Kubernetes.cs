@@ -15,6 +15,8 @@ public static class Kubernetes
     const string NameLabel = "app.kubernetes.io/name";
     const string Placeholder = "CHANGE_ME";
     const string DevPassword = "agentcloud-dev-password";
+    const string DaprAppToken = "agentcloud-dapr-app-token";
+    const string DaprApiToken = "agentcloud-dapr-api-token";
 
     public static IEnumerable<(string Path, string Content)> Generate(AppModel app)
     {
@@ -63,7 +65,11 @@ public static class Kubernetes
                     ("metadata", Map(("labels", labels), ("annotations", Map(
                         ("dapr.io/enabled", "true"),
                         ("dapr.io/app-id", service.Name),
-                        ("dapr.io/app-port", Platform.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)))))),
+                        ("dapr.io/app-port", Platform.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                        // The sidecar proves itself to the app (APP_API_TOKEN) and the app to the sidecar (DAPR_API_TOKEN):
+                        // without them any pod could post events to a service's delivery routes.
+                        ("dapr.io/app-token-secret", DaprAppToken),
+                        ("dapr.io/api-token-secret", DaprApiToken))))),
                     ("spec", Map(
                         ("containers", new[] { Container(service, app) }))))))));
         yield return Map(
@@ -103,6 +109,8 @@ public static class Kubernetes
             ? Map(("name", v.Name), ("value", v.Value))
             : Map(("name", v.Name), ("valueFrom", Map(("secretKeyRef", Map(("name", v.SecretName), ("key", v.SecretKey)))))))
             .ToList();
+        env.Add(Map(("name", "APP_API_TOKEN"), ("valueFrom", Map(("secretKeyRef", Map(("name", DaprAppToken), ("key", "token")))))));
+        env.Add(Map(("name", "DAPR_API_TOKEN"), ("valueFrom", Map(("secretKeyRef", Map(("name", DaprApiToken), ("key", "token")))))));
         // Exported only when set: the collector's address comes from an optional ConfigMap (README: Deploying).
         env.Add(Map(("name", "OTEL_EXPORTER_OTLP_ENDPOINT"), ("valueFrom", Map(("configMapKeyRef", Map(
             ("name", "agentcloud-telemetry"), ("key", "OTEL_EXPORTER_OTLP_ENDPOINT"), ("optional", true)))))));
@@ -197,7 +205,10 @@ public static class Kubernetes
             connections[database] = $"{InCluster(app.Postgres)};Database={database}";
         }
         yield return ("kubernetes/overlays/dev/connections.env", EnvFile(connections));
-        yield return ("kubernetes/overlays/dev/secrets.env", SecretsFile());
+        foreach (var file in SecretFiles("dev"))
+        {
+            yield return file;
+        }
         yield return ("kubernetes/overlays/dev/kustomization.yaml", Documents(Map(
             ("apiVersion", "kustomize.config.k8s.io/v1beta1"),
             ("kind", "Kustomization"),
@@ -212,7 +223,10 @@ public static class Kubernetes
     {
         var connections = ConnectionKeys(app).ToDictionary(k => k, _ => Placeholder);
         yield return ("kubernetes/overlays/prod/connections.env", EnvFile(connections));
-        yield return ("kubernetes/overlays/prod/secrets.env", SecretsFile());
+        foreach (var file in SecretFiles("prod"))
+        {
+            yield return file;
+        }
         var patches = new List<object>
         {
             Patch("Ingress", "web", ("add", "/spec/rules/0/host", "agentcloud.example.com")),
@@ -248,10 +262,16 @@ public static class Kubernetes
     [
         Map(("name", Platform.ConnectionsSecret), ("envs", new[] { "connections.env" })),
         Map(("name", Platform.AppSecrets), ("envs", new[] { "secrets.env" })),
+        Map(("name", DaprAppToken), ("envs", new[] { "dapr-app-token.env" })),
+        Map(("name", DaprApiToken), ("envs", new[] { "dapr-api-token.env" })),
     ];
 
-    static string SecretsFile() =>
-        EnvFile(LocalSecretsFile.GeneratedKeys.Keys.ToDictionary(k => k, _ => Placeholder));
+    static IEnumerable<(string, string)> SecretFiles(string overlay) =>
+    [
+        ($"kubernetes/overlays/{overlay}/secrets.env", EnvFile(LocalSecretsFile.GeneratedKeys.Keys.ToDictionary(k => k, _ => Placeholder))),
+        ($"kubernetes/overlays/{overlay}/dapr-app-token.env", $"token={Placeholder}\n"),
+        ($"kubernetes/overlays/{overlay}/dapr-api-token.env", $"token={Placeholder}\n"),
+    ];
 
     static string EnvFile(IDictionary<string, string> values) =>
         string.Concat(values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}\n"));
