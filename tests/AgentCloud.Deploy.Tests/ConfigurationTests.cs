@@ -107,6 +107,19 @@ public sealed partial class ConfigurationTests(Deployment deployment)
     }
 
     [Fact]
+    public void Every_project_publishes_the_image_its_deployment_files_name()
+    {
+        foreach (var project in Projects())
+        {
+            var csproj = File.ReadAllText(Path.GetFullPath(Path.Combine(deployment.Folder, project.Value.GetProperty("path").GetString()!)));
+            var repository = Regex.Match(csproj, "<ContainerRepository>(?<name>[^<]+)</ContainerRepository>").Groups["name"].Value;
+            Assert.Equal(Targets.ContainerImages.Repository(project.Name), repository);
+            Assert.Contains($"image: {repository}:latest", deployment.Files.Single(f => f.Path == $"kubernetes/base/{project.Name}.yaml").Content);
+            Assert.Contains($"/{repository}:", deployment.Files.Single(f => f.Path == $"aca/{project.Name}.yaml").Content);
+        }
+    }
+
+    [Fact]
     public void Every_setting_the_AppHost_gives_a_project_reaches_its_Container_App()
     {
         foreach (var (project, expected) in AppHostSettings())
