@@ -1,6 +1,7 @@
 using AgentCloud.Agents.Apis;
 using AgentCloud.Agents.Extensions;
 using AgentCloud.Agents.Runs;
+using AgentCloud.EventBus.Dapr;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -22,6 +23,7 @@ app.MapLocationsApi();
 app.MapPermissionsApi();
 app.MapApiKeysApi();
 app.MapAgentRuntimeApis();
+app.MapEventBusDaprEndpoints(); // with EventBus__Transport=dapr: its subscriptions, for the sidecar
 
 app.Run();
 

@@ -1,3 +1,4 @@
+using AgentCloud.EventBus.Dapr;
 using AgentCloud.Triggers.Apis;
 using AgentCloud.Triggers.Extensions;
 
@@ -11,6 +12,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapTriggersApi();
 app.MapWebhooksApi();
+app.MapEventBusDaprEndpoints(); // with EventBus__Transport=dapr: its subscriptions, for the sidecar
 
 app.Run();
 

@@ -1,0 +1,3 @@
+using AgentCloud.Deploy;
+
+return await Cli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,5 @@
+CREATE DATABASE agentsdb;
+CREATE DATABASE billingdb;
+CREATE DATABASE credentialsdb;
+CREATE DATABASE toolsdb;
+CREATE DATABASE triggersdb;
