@@ -41,5 +41,8 @@ public static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<ListenerPoller>());
 
         services.AddSingleton<WebhookRateLimiter>();
+
+        services.AddSingleton<Retention>();
+        services.AddHostedService(sp => sp.GetRequiredService<Retention>());
     }
 }

@@ -65,4 +65,7 @@ public sealed class TriggersSettings
 
     /// <summary>How long a polled item stays remembered after it was last seen in the source.</summary>
     public TimeSpan SeenItemRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often old entries and seen items are deleted.</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
 }
