@@ -106,6 +106,29 @@ public sealed class ToolCallAcrossServicesTests(SystemFixture system) : IAsyncLi
         Assert.True(trace.HasDatabaseSpan("redis"), $"no Redis span in the trace:\n{trace}");
     }
 
+    [Fact]
+    public async Task A_chat_turn_with_a_tool_call_is_one_trace_across_agents_the_gateway_and_billing()
+    {
+        var tenant = await NewTenantAsync();
+        await Ok(tenant.Billing.PostAsJsonAsync($"/tokens/add/{tenant.Id}", new { amount = 10, idempotencyKey = Guid.NewGuid().ToString() }));
+        var userId = (await tenant.Agents.GetFromJsonAsync<JsonElement>("/auth/whoami")).GetProperty("userId").GetGuid();
+
+        var turn = await (await Ok(tenant.Agents.PostAsJsonAsync($"/api/{userId}/chat", new { message = "What time is it in Europe/Paris?" })))
+            .Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal("current_time", Assert.Single(turn.GetProperty("tool_calls").EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal("succeeded", Assert.Single(turn.GetProperty("tool_results").EnumerateArray()).GetProperty("status").GetString());
+        var run = await tenant.Agents.GetFromJsonAsync<JsonElement>($"/runs/{turn.GetProperty("run_id").GetGuid()}");
+        var traceId = ActivityTraceId.CreateFromString(run.GetProperty("traceId").GetString());
+        string[] services = ["agents", "billing", "tool-gateway"];
+        var trace = await DashboardTrace.WaitAsync(system.Dashboard, traceId,
+            t => t.Services.IsSupersetOf(services) && t.Spans.Any(s => s.Service == "tool-gateway" && s.Name == "tool.invoke"), TimeSpan.FromSeconds(30));
+
+        Assert.True(trace.Services.IsSupersetOf(services), $"services in the trace: {string.Join(", ", trace.Services)}\n{trace}");
+        Assert.Contains(trace.Spans, s => s.Service == "tool-gateway" && s.Name == "tool.invoke");
+        Assert.True(trace.HasDatabaseSpan("postgresql"), $"no Npgsql span in the trace:\n{trace}");
+    }
+
     /// <summary>A new tenant signed up through agents, whose owner allows HTTP requests to the loopback network.</summary>
     async Task<Tenant> NewTenantAsync()
     {
