@@ -1,5 +1,6 @@
 using AgentCloud.Agents.Infrastructure;
 using AgentCloud.Contracts.Agents;
+using AgentCloud.EventBus.Outbox;
 using AgentCloud.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -144,7 +145,7 @@ public static class AgentsApi
     }
 
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAgent(Guid id, [AsParameters] AgentServices services,
-        CancellationToken cancellationToken)
+        IIntegrationEventOutbox outbox, CancellationToken cancellationToken)
     {
         var caller = services.Caller;
         var agent = await services.Db.Agents.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
@@ -158,6 +159,7 @@ public static class AgentsApi
                 statusCode: agent.IsDefault ? StatusCodes.Status409Conflict : StatusCodes.Status403Forbidden);
         }
         agent.DeletedAt = services.Time.GetUtcNow();
+        outbox.Add(services.Db, new AgentDeleted(agent.Id, caller.UserId!.Value) { TenantId = agent.TenantId.ToString(), Subject = agent.Id.ToString() });
         await services.Db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
     }

@@ -1,9 +1,11 @@
+using AgentCloud.Contracts.Agents;
 using AgentCloud.Contracts.Credentials;
 using AgentCloud.ServiceDefaults.Auth;
 using AgentCloud.ServiceDefaults.Data;
 using AgentCloud.Triggers.Clients;
 using AgentCloud.Triggers.Firing;
 using AgentCloud.Triggers.Infrastructure;
+using AgentCloud.Triggers.Lifecycle;
 using AgentCloud.Triggers.Listeners;
 using AgentCloud.Triggers.Scheduling;
 using AgentCloud.Triggers.Webhooks;
@@ -19,7 +21,8 @@ public static class Extensions
         builder.AddEventBus()
             .AddOutboxInbox<TriggersDbContext>()
             .AddSubscription<CredentialRotated, CredentialChangedHandlers>()
-            .AddSubscription<CredentialDeleted, CredentialChangedHandlers>();
+            .AddSubscription<CredentialDeleted, CredentialChangedHandlers>()
+            .AddSubscription<AgentDeleted, AgentDeletedHandler>();
 
         var services = builder.Services;
         services.AddOptions<TriggersSettings>().BindConfiguration(TriggersSettings.Section);

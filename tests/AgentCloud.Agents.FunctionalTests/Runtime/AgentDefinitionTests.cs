@@ -10,6 +10,22 @@ namespace AgentCloud.Agents.FunctionalTests.Runtime;
 public sealed class AgentDefinitionTests(RuntimeFactory factory) : IClassFixture<RuntimeFactory>
 {
     [Fact]
+    public async Task Deleting_an_agent_announces_it_so_its_triggers_go_too()
+    {
+        var tenant = await TestDirectory.SignUpAsync(factory);
+        var agentId = await factory.CreateAgentAsync(tenant.Owner, new { name = "Short-lived" });
+
+        using var deleted = await tenant.Owner.DeleteAsync($"/agents/{agentId}");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        var announced = Assert.Single(await factory.OutboxEventsAsync("agentcloud.agents.agent-deleted", agentId)).GetProperty("data");
+        Assert.Equal((agentId, tenant.OwnerId), (announced.GetProperty("agentId").GetGuid(), announced.GetProperty("deletedBy").GetGuid()));
+        using var again = await tenant.Owner.DeleteAsync($"/agents/{agentId}");
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Single(await factory.OutboxEventsAsync("agentcloud.agents.agent-deleted", agentId));
+    }
+
+    [Fact]
     public async Task Every_change_is_a_version_and_a_run_records_the_one_it_used()
     {
         var tenant = await TestDirectory.SignUpAsync(factory);
