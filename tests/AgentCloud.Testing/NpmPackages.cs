@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using AgentCloud.LocalServers;
 
 namespace AgentCloud.Testing;
 
@@ -41,6 +42,7 @@ public static class NpmPackages
     {
         var folder = Path.Combine(Path.GetTempPath(), "agentcloud-test-npm", name);
         var installed = Path.Combine(folder, ".installed");
+        var npmPath = Npm.Ensure();
         await Gate.WaitAsync();
         try
         {
@@ -51,7 +53,7 @@ public static class NpmPackages
             var staging = $"{folder}.{Guid.NewGuid():N}";
             Directory.CreateDirectory(staging);
             await prepare(staging);
-            using var npm = Process.Start(new ProcessStartInfo("npm", npmArguments)
+            using var npm = Process.Start(new ProcessStartInfo(npmPath, npmArguments)
             {
                 WorkingDirectory = staging, RedirectStandardOutput = true, RedirectStandardError = true,
             })!;
@@ -111,7 +113,6 @@ public static class NpmPackages
     }
 
     /// <summary>Whether node and npm are on the PATH.</summary>
-    public static bool NodeIsInstalled() =>
-        new[] { "node", "npm" }.All(tool => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
-            .Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, tool))));
+    /// <summary>Node.js and npm from Debian (package npm pulls nodejs), installed when missing as redis-server is.</summary>
+    static readonly MachinePackage Npm = new("npm", "npm", () => MachinePackage.Which("node") is null ? null : MachinePackage.Which("npm"));
 }

@@ -24,18 +24,6 @@ public sealed class KestrelRuntimeFactory : RuntimeFactory
     }
 }
 
-/// <summary>A test that needs node and npm: skipped, saying so, on a machine without them.</summary>
-public sealed class NodeFactAttribute : FactAttribute
-{
-    public NodeFactAttribute()
-    {
-        if (!NpmPackages.NodeIsInstalled())
-        {
-            Skip = "node and npm are not on the PATH: this test runs the official openai npm client (install Node.js 20+ with npm to run it).";
-        }
-    }
-}
-
 /// <summary>
 /// <c>GET /v1/models</c> and <c>POST /v1/chat/completions</c>: with the official <c>openai</c> npm client (pinned in
 /// OpenAiClient/package.json, installed on first use) against the service on a real port, and every bad input.
@@ -48,7 +36,7 @@ public sealed class OpenAiCompatibleApiTests(KestrelRuntimeFactory factory) : IC
 
     public async Task DisposeAsync() => await _provider.DisposeAsync();
 
-    [NodeFact]
+    [Fact]
     public async Task The_official_openai_client_lists_the_agents_and_chats_with_and_without_streaming()
     {
         var tenant = await TestDirectory.SignUpAsync(factory);
