@@ -159,18 +159,23 @@ public class RuntimeFactory : AgentsFactory
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>Polls GET /runs/{id} until the run's status is one of <paramref name="statuses"/>.</summary>
+    /// <summary>Polls GET /runs/{id} until the run exists and its status is one of <paramref name="statuses"/>.</summary>
     public static async Task<JsonElement> WaitForRunAsync(HttpClient client, Guid runId, params string[] statuses)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var run = await client.GetFromJsonAsync<JsonElement>($"/runs/{runId}");
-            if (statuses.Contains(run.GetProperty("status").GetString()))
+            using var response = await client.GetAsync($"/runs/{runId}");
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != HttpStatusCode.NotFound)
             {
-                return run;
+                var run = await ReadAsync(response, HttpStatusCode.OK);
+                if (statuses.Contains(run.GetProperty("status").GetString()))
+                {
+                    return run;
+                }
             }
-            Assert.True(DateTime.UtcNow < deadline, $"run {runId} stayed {run.GetProperty("status")}: {run}");
+            Assert.True(DateTime.UtcNow < deadline, $"run {runId}: {(int)response.StatusCode} {text}");
             await Task.Delay(100);
         }
     }

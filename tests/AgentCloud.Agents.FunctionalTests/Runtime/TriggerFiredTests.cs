@@ -25,7 +25,7 @@ public sealed class TriggerFiredTests(RuntimeFactory factory) : IClassFixture<Ru
         var fired = Fired(tenant, agentId) with { ConversationId = sessionId, Reminder = "Call the dentist", System = TriggerSystems.Timer };
         await PublishAsync(fired);
 
-        var run = await WaitForRunAsync(tenant.Owner, Guid.Parse(fired.Id));
+        var run = await RuntimeFactory.WaitForRunAsync(tenant.Owner, Guid.Parse(fired.Id), "completed", "failed");
         Assert.Equal(("reminder", sessionId, tenant.OwnerId), (run.GetProperty("inputKind").GetString(), run.GetProperty("sessionId").GetGuid(),
             run.GetProperty("userId").GetGuid()));
         var messages = (await tenant.Owner.GetFromJsonAsync<JsonElement>(
@@ -43,7 +43,7 @@ public sealed class TriggerFiredTests(RuntimeFactory factory) : IClassFixture<Ru
         var fired = Fired(tenant, agentId) with { System = TriggerSystems.Webhook, Payload = JsonSerializer.SerializeToElement(new { order = 42 }) };
 
         await PublishAsync(fired);
-        var run = await WaitForRunAsync(tenant.Owner, Guid.Parse(fired.Id));
+        var run = await RuntimeFactory.WaitForRunAsync(tenant.Owner, Guid.Parse(fired.Id), "completed", "failed");
         await PublishAsync(fired);
         await PublishAsync(fired with { ConversationId = run.GetProperty("sessionId").GetGuid() });
         await Task.Delay(1500);
@@ -75,7 +75,7 @@ public sealed class TriggerFiredTests(RuntimeFactory factory) : IClassFixture<Ru
         // A fire that does start a run, published last: once it ran, the ones before were handled too.
         var control = Fired(tenant, agentId);
         await PublishAsync(control);
-        await WaitForRunAsync(tenant.Owner, Guid.Parse(control.Id));
+        await RuntimeFactory.WaitForRunAsync(tenant.Owner, Guid.Parse(control.Id), "completed", "failed");
 
         Assert.Equal(1, await factory.CountAsync("SELECT count(*) FROM runs WHERE agent_id = $1", agentId));
     }
@@ -88,23 +88,4 @@ public sealed class TriggerFiredTests(RuntimeFactory factory) : IClassFixture<Ru
         };
 
     Task PublishAsync(TriggerFired fired) => factory.Services.GetRequiredService<IEventBus>().PublishAsync(fired);
-
-    static async Task<JsonElement> WaitForRunAsync(HttpClient client, Guid runId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            using var response = await client.GetAsync($"/runs/{runId}");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                var run = await response.Content.ReadFromJsonAsync<JsonElement>();
-                if (run.GetProperty("status").GetString() is "completed" or "failed")
-                {
-                    return run;
-                }
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"run {runId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            await Task.Delay(100);
-        }
-    }
 }
