@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -13,8 +14,8 @@ public enum HoldStatus { Held, Insufficient }
 /// </summary>
 public sealed record HoldResult(HoldStatus Status, Guid? HoldId, long Amount, long Available, MonthlyFeeTaken? MonthlyFee = null);
 
-/// <summary>Billing's 402 extensions <c>monthlyFee</c>, <c>monthlyFeeMonth</c> (yyyy-MM-dd, the month's first day).</summary>
-public sealed record MonthlyFeeTaken(long Tokens, string Month);
+/// <summary>Billing's 402 extensions <c>monthlyFee</c> and <c>monthlyFeeMonth</c> (the month's first day).</summary>
+public sealed record MonthlyFeeTaken(long Tokens, DateOnly? Month);
 
 /// <summary>Billing's hold statuses (<see cref="HoldResponse.Status"/>).</summary>
 public static class HoldStates
@@ -63,7 +64,8 @@ public sealed class BillingClient(HttpClient http) : IBillingClient
             // Billing's 402 ProblemDetails says what the tenant's price was and what it has.
             var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
             var fee = problem.TryGetProperty("monthlyFee", out var feeTokens) && feeTokens.TryGetInt64(out var tokens)
-                ? new MonthlyFeeTaken(tokens, problem.TryGetProperty("monthlyFeeMonth", out var month) ? month.ToString() : "")
+                ? new MonthlyFeeTaken(tokens, problem.TryGetProperty("monthlyFeeMonth", out var month) && month.ValueKind == JsonValueKind.String
+                    && DateOnly.TryParse(month.GetString(), CultureInfo.InvariantCulture, out var first) ? first : null)
                 : null;
             return new(HoldStatus.Insufficient, null, Tokens(problem, "requiredTokens"), Tokens(problem, "availableTokens"), fee);
         }

@@ -34,7 +34,7 @@ public sealed class ReserveTokens(IBillingClient billing, FaultPoints faults, IL
         step?.SetTag("agentcloud.tokens.amount", hold.Amount);
         if (hold.Status == HoldStatus.Insufficient)
         {
-            var feeNote = hold.MonthlyFee is { } fee ? $" This month's fee of {fee.Tokens} token(s) ({fee.Month[..Math.Min(7, fee.Month.Length)]}) took them." : "";
+            var feeNote = hold.MonthlyFee is { } fee ? $" This month's fee of {fee.Tokens} token(s) ({fee.Month:yyyy-MM}) took them." : "";
             return StepOutcome.Fail("insufficient_tokens",
                 $"The tenant does not have the {hold.Amount} token(s) '{definition.Key}' costs ({hold.Available} available); nothing was done.{feeNote}");
         }
