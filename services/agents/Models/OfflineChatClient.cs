@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -80,17 +81,25 @@ public sealed class OfflineChatClient : IChatClient
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, text)) { FinishReason = ChatFinishReason.Stop };
     }
 
+    /// <summary>A tool's output (or its error's message), as JSON a person reads: no escaped '+' or accents.</summary>
     static string Describe(object? result)
     {
         var json = result switch
         {
-            JsonElement element => element.GetRawText(),
+            JsonElement { ValueKind: JsonValueKind.Object } call when call.TryGetProperty("output", out var output) && output.ValueKind != JsonValueKind.Null =>
+                JsonSerializer.Serialize(output, Readable),
+            JsonElement { ValueKind: JsonValueKind.Object } call when call.TryGetProperty("error", out var error)
+                && error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String =>
+                message.GetString()!,
+            JsonElement element => JsonSerializer.Serialize(element, Readable),
             string s => s,
             null => "no result",
             _ => JsonSerializer.Serialize(result),
         };
         return json.Length <= 600 ? json : json[..600] + "…";
     }
+
+    static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceKey is null && serviceType.IsInstanceOfType(this) ? this
