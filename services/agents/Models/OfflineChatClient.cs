@@ -84,6 +84,16 @@ public sealed class OfflineChatClient : IChatClient
     /// <summary>A tool's output (or its error's message), as JSON a person reads: no escaped '+' or accents.</summary>
     static string Describe(object? result)
     {
+        if (result is string text && text.StartsWith('{'))
+        {
+            try
+            {
+                result = JsonDocument.Parse(text).RootElement; // the runtime hands tool results over as their JSON text
+            }
+            catch (JsonException)
+            {
+            }
+        }
         var json = result switch
         {
             JsonElement { ValueKind: JsonValueKind.Object } call when call.TryGetProperty("output", out var output) && output.ValueKind != JsonValueKind.Null =>
